@@ -1,0 +1,200 @@
+package dev.vigil.agent.instrumentation.jdbc;
+
+import dev.vigil.agent.bootstrap.LiveSettings;
+import dev.vigil.agent.bootstrap.Span;
+import dev.vigil.agent.bootstrap.SpanKind;
+import dev.vigil.agent.bootstrap.SqlSanitizer;
+import dev.vigil.agent.bootstrap.Tracer;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Collections;
+import java.util.Locale;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/**
+ * Builds JDBC CLIENT spans. Remembers prepared SQL per statement and parsed connection details per
+ * connection in weak maps, so neither outlives its JDBC object. A statement executed inside another
+ * traced statement (a pool's proxy delegating to the driver) is not traced again. Thread-safe.
+ */
+public final class JdbcSupport {
+  public static final String NAME = "jdbc";
+
+  private static final Map<Object, String> SQL = Collections.synchronizedMap(new WeakHashMap<>());
+  private static final Map<Connection, DbInfo> DB =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
+  private JdbcSupport() {}
+
+  public static void prepared(Object statement, String sql) {
+    if (statement != null && sql != null && LiveSettings.enabled(NAME)) {
+      SQL.put(statement, sql);
+    }
+  }
+
+  /** Starts and activates a span, or returns null when this call is not traced. */
+  public static Span start(Statement statement, String sql) throws SQLException {
+    if (!LiveSettings.enabled(NAME) || Tracer.isSuppressed()) {
+      return null;
+    }
+    Span current = Tracer.current();
+    if (current != null && NAME.equals(current.origin())) {
+      return null;
+    }
+    if (sql == null) {
+      sql = SQL.get(statement);
+    }
+    DbInfo db = info(statement.getConnection());
+    String operation = SqlSanitizer.operation(sql);
+    String name;
+    if (operation == null) {
+      name = db.namespace != null ? db.namespace : db.system;
+    } else {
+      name = db.namespace != null ? operation + " " + db.namespace : operation;
+    }
+    Span span = Tracer.start(name, SpanKind.CLIENT, null, NAME);
+    span.setAttribute("db.system", db.system);
+    span.setAttribute("db.namespace", db.namespace);
+    span.setAttribute("db.operation.name", operation);
+    span.setAttribute("db.query.text", SqlSanitizer.sanitize(sql));
+    span.setAttribute("server.address", db.host);
+    if (db.port > 0) {
+      span.setAttribute("server.port", db.port);
+    }
+    span.setMetricPeer(db.peer);
+    Tracer.activate(span);
+    return span;
+  }
+
+  public static void end(Span span, Throwable thrown) {
+    if (span == null) {
+      return;
+    }
+    Tracer.deactivate(span);
+    if (thrown != null) {
+      span.recordException(thrown);
+      span.setAttribute("error.type", thrown.getClass().getName());
+    }
+    span.end();
+  }
+
+  private static DbInfo info(Connection connection) throws SQLException {
+    if (connection == null) {
+      return DbInfo.UNKNOWN;
+    }
+    DbInfo info = DB.get(connection);
+    if (info == null) {
+      info = DbInfo.parse(connection.getMetaData().getURL());
+      if (info.namespace == null) {
+        String catalog = connection.getCatalog();
+        if (catalog != null && !catalog.isEmpty()) {
+          info = new DbInfo(info.system, catalog, info.host, info.port);
+        }
+      }
+      DB.put(connection, info);
+    }
+    return info;
+  }
+
+  /** What a JDBC URL says about the database. Immutable. */
+  static final class DbInfo {
+    static final DbInfo UNKNOWN = new DbInfo("other_sql", null, null, -1);
+
+    final String system;
+    final String namespace;
+    final String host;
+    final int port;
+    final String peer;
+
+    DbInfo(String system, String namespace, String host, int port) {
+      this.system = system;
+      this.namespace = namespace;
+      this.host = host;
+      this.port = port;
+      this.peer = host == null ? system : (port > 0 ? host + ":" + port : host);
+    }
+
+    /** Parses {@code jdbc:<sub>://host[:port]/database[?...]} and similar URLs. */
+    static DbInfo parse(String url) {
+      if (url == null || !url.startsWith("jdbc:")) {
+        return UNKNOWN;
+      }
+      String rest = url.substring(5);
+      int colon = rest.indexOf(':');
+      if (colon < 0) {
+        return UNKNOWN;
+      }
+      String sub = rest.substring(0, colon).toLowerCase(Locale.ROOT);
+      String system = system(sub);
+      String tail = rest.substring(colon + 1);
+      int slashes = tail.indexOf("//");
+      if (slashes < 0) {
+        return new DbInfo(system, null, null, -1);
+      }
+      String authorityAndPath = tail.substring(slashes + 2);
+      int end = indexOfAny(authorityAndPath, "/?;");
+      String authority = end < 0 ? authorityAndPath : authorityAndPath.substring(0, end);
+      int at = authority.lastIndexOf('@');
+      if (at >= 0) {
+        authority = authority.substring(at + 1);
+      }
+      int comma = authority.indexOf(',');
+      if (comma >= 0) {
+        authority = authority.substring(0, comma);
+      }
+      String host = authority;
+      int port = -1;
+      int portSep = authority.lastIndexOf(':');
+      if (portSep > 0 && authority.indexOf(']') < portSep) {
+        host = authority.substring(0, portSep);
+        try {
+          port = Integer.parseInt(authority.substring(portSep + 1));
+        } catch (NumberFormatException e) {
+          port = -1;
+        }
+      }
+      String database = null;
+      if (end >= 0 && authorityAndPath.charAt(end) == '/') {
+        String path = authorityAndPath.substring(end + 1);
+        int q = indexOfAny(path, "?;");
+        database = q < 0 ? path : path.substring(0, q);
+        if (database.isEmpty()) {
+          database = null;
+        }
+      }
+      return new DbInfo(system, database, host.isEmpty() ? null : host, port);
+    }
+
+    private static String system(String sub) {
+      switch (sub) {
+        case "postgresql":
+        case "pgsql":
+          return "postgresql";
+        case "sqlserver":
+        case "jtds":
+          return "mssql";
+        case "mysql":
+        case "mariadb":
+        case "h2":
+        case "hsqldb":
+        case "derby":
+        case "sqlite":
+        case "oracle":
+        case "db2":
+          return sub;
+        default:
+          return "other_sql";
+      }
+    }
+
+    private static int indexOfAny(String s, String chars) {
+      for (int i = 0; i < s.length(); i++) {
+        if (chars.indexOf(s.charAt(i)) >= 0) {
+          return i;
+        }
+      }
+      return -1;
+    }
+  }
+}

@@ -1,0 +1,288 @@
+package dev.vigil.collector.store;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.vigil.collector.model.LogRow;
+import dev.vigil.collector.model.MetricRow;
+import dev.vigil.collector.model.ResourceRow;
+import dev.vigil.collector.model.RollupBatch;
+import dev.vigil.collector.model.SpanRow;
+import dev.vigil.collector.model.TelemetryBatch;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jspecify.annotations.Nullable;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyManager;
+
+/**
+ * Writes one batch, spans, log records, metric points and the rollups derived from them, in a
+ * single transaction: rows are streamed with {@code COPY ... FROM STDIN} and rollups are added with
+ * {@code INSERT ... ON CONFLICT DO UPDATE}. Missing day partitions are created first, in their own
+ * short transactions. Either everything in the batch is committed or nothing is.
+ *
+ * <p>Thread-safe: holds no per-batch state; the caches of known partitions and resources are
+ * concurrent.
+ */
+public final class TelemetryWriter {
+  static final String COPY_SPANS =
+      "COPY spans (start_ns, duration_ns, resource_id, kind, status_code, trace_id, span_id,"
+          + " parent_span_id, service, name, status_message, scope, attributes, events, links)"
+          + " FROM STDIN (FORMAT binary)";
+  static final String COPY_LOGS =
+      "COPY log_records (time_ns, resource_id, severity_number, trace_id, span_id, service,"
+          + " severity_text, body, scope, attributes) FROM STDIN (FORMAT binary)";
+  static final String COPY_METRICS =
+      "COPY metric_points (time_ns, start_ns, resource_id, value, count, sum, type, monotonic,"
+          + " service, name, unit, bounds, counts, attributes) FROM STDIN";
+
+  private static final int MAX_KNOWN_RESOURCES = 100_000;
+
+  private final Jdbi jdbi;
+  private final Partitions partitions;
+  private final Set<Long> knownResources = ConcurrentHashMap.newKeySet();
+
+  public TelemetryWriter(Jdbi jdbi, Partitions partitions) {
+    this.jdbi = requireNonNull(jdbi, "jdbi");
+    this.partitions = requireNonNull(partitions, "partitions");
+  }
+
+  /** Writes and commits {@code batch} and {@code rollups}; throws if nothing was committed. */
+  public void write(TelemetryBatch batch, RollupBatch rollups) {
+    write(batch, List.of(EncodedRows.of(batch)), rollups, 0);
+  }
+
+  /**
+   * Writes and commits the rows of several requests in one transaction; throws if nothing was
+   * committed.
+   *
+   * @param batch the requests' rows together, for their resources and partitions
+   * @param encoded the same rows already encoded, one element per request
+   * @param slot the caller's writer slot: concurrent callers with different slots add to different
+   *     rollup rows, so they never wait for each other's commit
+   */
+  public void write(
+      TelemetryBatch batch, List<EncodedRows> encoded, RollupBatch rollups, int slot) {
+    try {
+      writeRows(batch, encoded, rollups, slot);
+    } catch (RuntimeException e) {
+      // A partition this process knew may have been dropped by another collector's retention.
+      partitions.forget();
+      throw e;
+    }
+    if (knownResources.size() > MAX_KNOWN_RESOURCES) {
+      knownResources.clear();
+    }
+    for (ResourceRow r : batch.resources()) {
+      knownResources.add(r.resourceId());
+    }
+  }
+
+  private void writeRows(
+      TelemetryBatch batch, List<EncodedRows> encoded, RollupBatch rollups, int slot) {
+    ensurePartitions(batch, rollups);
+    try {
+      jdbi.<SQLException>useTransaction(
+          h -> {
+            insertResources(h, batch);
+            CopyManager copy = h.getConnection().unwrap(PGConnection.class).getCopyAPI();
+            if (!batch.spans().isEmpty()) {
+              copy(copy, COPY_SPANS, CopyBinary.HEADER, CopyBinary.TRAILER, encoded, r -> r.spans);
+            }
+            if (!batch.logs().isEmpty()) {
+              copy(copy, COPY_LOGS, CopyBinary.HEADER, CopyBinary.TRAILER, encoded, r -> r.logs);
+            }
+            if (!batch.metrics().isEmpty()) {
+              copy(copy, COPY_METRICS, null, null, encoded, r -> r.metrics);
+            }
+            upsertOperations(h, rollups, slot);
+            upsertEdges(h, rollups, slot);
+          });
+    } catch (SQLException e) {
+      throw new StoreException("could not write batch: " + e.getMessage(), e);
+    }
+  }
+
+  private void ensurePartitions(TelemetryBatch batch, RollupBatch rollups) {
+    Set<String> needed = new TreeSet<>();
+    long lastDay = Long.MIN_VALUE;
+    for (SpanRow s : batch.spans()) {
+      long d = Math.floorDiv(s.startNs(), Partitions.NANOS_PER_DAY);
+      if (d != lastDay) {
+        lastDay = d;
+        needed.add("spans/" + Partitions.dayOf(s.startNs()));
+      }
+    }
+    lastDay = Long.MIN_VALUE;
+    for (LogRow l : batch.logs()) {
+      long d = Math.floorDiv(l.timeNs(), Partitions.NANOS_PER_DAY);
+      if (d != lastDay) {
+        lastDay = d;
+        needed.add("log_records/" + Partitions.dayOf(l.timeNs()));
+      }
+    }
+    lastDay = Long.MIN_VALUE;
+    for (MetricRow m : batch.metrics()) {
+      long d = Math.floorDiv(m.timeNs(), Partitions.NANOS_PER_DAY);
+      if (d != lastDay) {
+        lastDay = d;
+        needed.add("metric_points/" + Partitions.dayOf(m.timeNs()));
+      }
+    }
+    for (RollupBatch.OperationKey k : rollups.operations().keySet()) {
+      needed.add("operation_minutes/" + Partitions.dayOf(k.minuteNs()));
+    }
+    for (RollupBatch.EdgeKey k : rollups.edges().keySet()) {
+      needed.add("dependency_minutes/" + Partitions.dayOf(k.minuteNs()));
+    }
+    for (String entry : needed) {
+      int slash = entry.indexOf('/');
+      String table = entry.substring(0, slash);
+      LocalDate day = LocalDate.parse(entry.substring(slash + 1));
+      if (!partitions.isKnown(table, day)) {
+        jdbi.useTransaction(h -> partitions.ensure(h, table, day));
+      }
+    }
+  }
+
+  private void insertResources(Handle h, TelemetryBatch batch) {
+    PreparedBatch insert = null;
+    for (ResourceRow r : batch.resources()) {
+      if (knownResources.contains(r.resourceId())) {
+        continue;
+      }
+      if (insert == null) {
+        insert =
+            h.prepareBatch(
+                "INSERT INTO resources (resource_id, first_seen_ns, service, attributes)"
+                    + " VALUES (:id, :firstSeen, :service, CAST(:attributes AS jsonb))"
+                    + " ON CONFLICT (resource_id) DO NOTHING");
+      }
+      insert
+          .bind("id", r.resourceId())
+          .bind("firstSeen", r.firstSeenNs())
+          .bind("service", r.service())
+          .bind("attributes", r.attributesJson())
+          .add();
+    }
+    if (insert != null) {
+      insert.execute();
+    }
+  }
+
+  /** Streams the already encoded rows of every request, between a header and a trailer. */
+  private static void copy(
+      CopyManager copy,
+      String sql,
+      byte @Nullable [] header,
+      byte @Nullable [] trailer,
+      List<EncodedRows> encoded,
+      Function<EncodedRows, byte[]> rows)
+      throws SQLException {
+    CopyIn in = copy.copyIn(sql);
+    try {
+      if (header != null) {
+        in.writeToCopy(header, 0, header.length);
+      }
+      for (EncodedRows r : encoded) {
+        byte[] bytes = rows.apply(r);
+        in.writeToCopy(bytes, 0, bytes.length);
+      }
+      if (trailer != null) {
+        in.writeToCopy(trailer, 0, trailer.length);
+      }
+      in.endCopy();
+    } finally {
+      if (in.isActive()) {
+        in.cancelCopy();
+      }
+    }
+  }
+
+  private static void upsertOperations(Handle h, RollupBatch rollups, int slot) {
+    if (rollups.operations().isEmpty()) {
+      return;
+    }
+    PreparedBatch upsert =
+        h.prepareBatch(
+            "INSERT INTO operation_minutes AS o"
+                + " (minute_ns, requests, errors, duration_sum_ns, service, operation, buckets,"
+                + " slot)"
+                + " VALUES (:minute, :count, :errors, :sum, :service, :operation,"
+                + " CAST(:buckets AS bigint[]), :slot)"
+                + " ON CONFLICT (service, operation, minute_ns, slot) DO UPDATE SET"
+                + " requests = o.requests + excluded.requests,"
+                + " errors = o.errors + excluded.errors,"
+                + " duration_sum_ns = o.duration_sum_ns + excluded.duration_sum_ns,"
+                + " buckets = vigil_add_buckets(o.buckets, excluded.buckets)");
+    for (Map.Entry<RollupBatch.OperationKey, RollupBatch.Aggregate> e :
+        rollups.operations().entrySet()) {
+      RollupBatch.Aggregate a = e.getValue();
+      upsert
+          .bind("minute", e.getKey().minuteNs())
+          .bind("count", a.count())
+          .bind("errors", a.errors())
+          .bind("sum", a.durationSumNs())
+          .bind("service", e.getKey().service())
+          .bind("operation", e.getKey().operation())
+          .bind("buckets", arrayLiteral(a.buckets()))
+          .bind("slot", (short) slot)
+          .add();
+    }
+    upsert.execute();
+  }
+
+  private static void upsertEdges(Handle h, RollupBatch rollups, int slot) {
+    if (rollups.edges().isEmpty()) {
+      return;
+    }
+    PreparedBatch upsert =
+        h.prepareBatch(
+            "INSERT INTO dependency_minutes AS d"
+                + " (minute_ns, calls, errors, duration_sum_ns, caller, callee, callee_type,"
+                + " buckets, slot)"
+                + " VALUES (:minute, :count, :errors, :sum, :caller, :callee, :calleeType,"
+                + " CAST(:buckets AS bigint[]), :slot)"
+                + " ON CONFLICT (caller, callee, minute_ns, slot) DO UPDATE SET"
+                + " calls = d.calls + excluded.calls,"
+                + " errors = d.errors + excluded.errors,"
+                + " duration_sum_ns = d.duration_sum_ns + excluded.duration_sum_ns,"
+                + " callee_type = excluded.callee_type,"
+                + " buckets = vigil_add_buckets(d.buckets, excluded.buckets)");
+    for (Map.Entry<RollupBatch.EdgeKey, RollupBatch.Aggregate> e : rollups.edges().entrySet()) {
+      RollupBatch.Aggregate a = e.getValue();
+      upsert
+          .bind("minute", e.getKey().minuteNs())
+          .bind("count", a.count())
+          .bind("errors", a.errors())
+          .bind("sum", a.durationSumNs())
+          .bind("caller", e.getKey().caller())
+          .bind("callee", e.getKey().callee())
+          .bind("calleeType", a.calleeType())
+          .bind("buckets", arrayLiteral(a.buckets()))
+          .bind("slot", (short) slot)
+          .add();
+    }
+    upsert.execute();
+  }
+
+  static String arrayLiteral(long[] values) {
+    StringBuilder sb = new StringBuilder(values.length * 2 + 2).append('{');
+    for (int i = 0; i < values.length; i++) {
+      if (i > 0) {
+        sb.append(',');
+      }
+      sb.append(values[i]);
+    }
+    return sb.append('}').toString();
+  }
+}
