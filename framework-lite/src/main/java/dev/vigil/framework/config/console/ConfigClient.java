@@ -69,7 +69,6 @@ public final class ConfigClient implements AutoCloseable {
   public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(5);
   public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(250);
   public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
-  static final Duration REQUEST_SLACK = Duration.ofSeconds(10);
 
   private static final Logger log = LoggerFactory.getLogger(ConfigClient.class);
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -346,7 +345,11 @@ public final class ConfigClient implements AutoCloseable {
         // so an unpublished app costs one held request per wait, not a busy loop.
         boolean block = source == Source.CONSOLE;
         long index = block ? current.index() : 0;
-        ConfigSnapshot fresh = fetch(index, block ? wait : null, wait.plus(REQUEST_SLACK));
+        // A held query is answered within wait (the console adds no jitter); past wait/16 more
+        // plus one ordinary request's time the connection is taken for dead (a half-open socket,
+        // a console that accepted and then hung) and the next address is tried.
+        Duration timeout = block ? wait.plus(wait.dividedBy(16)).plus(startTimeout) : startTimeout;
+        ConfigSnapshot fresh = fetch(index, block ? wait : null, timeout);
         apply(fresh);
         report();
         backoff = initialBackoff.toMillis();
