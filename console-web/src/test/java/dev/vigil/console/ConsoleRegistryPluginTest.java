@@ -172,23 +172,23 @@ class ConsoleRegistryPluginTest {
 
       registry.register(
           service("ledger", "1", new Node("l-1", "10.2.0.1:1")), Duration.ofSeconds(30));
-      Event created = events.poll(5, TimeUnit.SECONDS);
+      Event created = events.poll(20, TimeUnit.SECONDS);
       assertThat(created.type()).isEqualTo(Event.Type.CREATE);
       assertThat(created.service().nodes()).extracting(Node::id).containsExactly("l-1");
 
       registry.register(
           service("ledger", "1", new Node("l-2", "10.2.0.2:1")), Duration.ofSeconds(30));
-      Event updated = events.poll(5, TimeUnit.SECONDS);
+      Event updated = events.poll(20, TimeUnit.SECONDS);
       assertThat(updated.type()).isEqualTo(Event.Type.UPDATE);
       assertThat(updated.service().nodes()).extracting(Node::id).containsExactly("l-1", "l-2");
 
       admin(console).patch("/api/v1/registry/services/ledger/nodes/l-1", Map.of("enabled", false));
-      Event disabled = events.poll(5, TimeUnit.SECONDS);
+      Event disabled = events.poll(20, TimeUnit.SECONDS);
       assertThat(disabled.type()).isEqualTo(Event.Type.UPDATE);
       assertThat(disabled.service().nodes()).extracting(Node::id).containsExactly("l-2");
 
       admin(console).delete("/api/v1/registry/services/ledger/nodes/l-2");
-      Event deleted = events.poll(5, TimeUnit.SECONDS);
+      Event deleted = events.poll(20, TimeUnit.SECONDS);
       assertThat(deleted.type()).isEqualTo(Event.Type.DELETE);
       assertThat(deleted.service().nodes()).extracting(Node::id).containsExactly("l-2");
       assertThat(registry.getService("ledger")).isEmpty();

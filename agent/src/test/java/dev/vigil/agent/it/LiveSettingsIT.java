@@ -64,7 +64,7 @@ class LiveSettingsIT {
         publish(consoleUrl, "sampling off");
         await("release 1 applied", () -> applied(consoleUrl).contains("\"appliedRelease\":1"), out);
         Duration toApply = Duration.ofNanos(System.nanoTime() - published);
-        assertThat(toApply).isLessThan(Duration.ofSeconds(5));
+        assertThat(toApply).isLessThan(Duration.ofSeconds(15));
         assertThat(Files.readString(out))
             .contains("applied prod/vigil-agent release 1: sampler.ratio=0");
 

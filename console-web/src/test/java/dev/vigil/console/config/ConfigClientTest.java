@@ -84,9 +84,9 @@ class ConfigClientTest {
         config.watchPrefix("feature.", features::add);
 
         publish(http, "orders", "db.pool", "25", "feature.b", "on");
-        ConfigChange change = pool.poll(5, TimeUnit.SECONDS);
+        ConfigChange change = pool.poll(20, TimeUnit.SECONDS);
         assertThat(change).isEqualTo(new ConfigChange("db.pool", "10", "25", 2));
-        assertThat(features.poll(5, TimeUnit.SECONDS))
+        assertThat(features.poll(20, TimeUnit.SECONDS))
             .isEqualTo(new ConfigChange("feature.b", "off", "on", 2));
         assertThat(features.poll(200, TimeUnit.MILLISECONDS)).isNull(); // feature.a unchanged
         assertThat(config.getInt("db.pool", 0)).isEqualTo(25);

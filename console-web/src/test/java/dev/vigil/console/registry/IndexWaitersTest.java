@@ -30,8 +30,8 @@ class IndexWaitersTest {
     waiters.changed("orders", 5);
     assertThat(orders).isNotDone();
     waiters.changed("orders", 6);
-    assertThat(orders.get(1, TimeUnit.SECONDS)).isTrue();
-    assertThat(list.get(1, TimeUnit.SECONDS)).isTrue();
+    assertThat(orders.get(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(list.get(10, TimeUnit.SECONDS)).isTrue();
     assertThat(payments).isNotDone();
     assertThat(waiters.size()).isEqualTo(1);
   }
@@ -48,7 +48,7 @@ class IndexWaitersTest {
     CompletableFuture<Boolean> behind = waiters.await("orders", 5, Duration.ofSeconds(30));
     CompletableFuture<Boolean> current = waiters.await("payments", 9, Duration.ofSeconds(30));
     waiters.recheck(key -> Map.of("orders", 7L, "payments", 9L).get(key));
-    assertThat(behind.get(1, TimeUnit.SECONDS)).isTrue();
+    assertThat(behind.get(10, TimeUnit.SECONDS)).isTrue();
     assertThat(current).isNotDone();
   }
 
@@ -60,7 +60,7 @@ class IndexWaitersTest {
     assertThatThrownBy(() -> waiters.await("d", 1, Duration.ofSeconds(30)))
         .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(503));
     waiters.close();
-    assertThat(first.get(1, TimeUnit.SECONDS)).isFalse();
+    assertThat(first.get(10, TimeUnit.SECONDS)).isFalse();
     assertThat(waiters.size()).isZero();
   }
 }

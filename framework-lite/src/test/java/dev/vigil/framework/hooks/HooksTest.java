@@ -109,7 +109,7 @@ class HooksTest {
               "handler");
       log.clear();
       caller.client().publish("events", new Event("e1"), Metadata.of("traceparent", "00-a-b-01"));
-      assertThat(delivered.await(5, TimeUnit.SECONDS)).isTrue();
+      assertThat(delivered.await(20, TimeUnit.SECONDS)).isTrue();
       assertThat(log)
           .containsExactly("publish-hook events", "subscriber-hook 00-a-b-01", "subscriber e1");
     }

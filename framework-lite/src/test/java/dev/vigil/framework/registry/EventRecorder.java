@@ -16,11 +16,11 @@ public final class EventRecorder implements Consumer<Event> {
     events.add(event);
   }
 
-  /** The next event, waiting for the registry's delivery thread; fails after 5 s. */
+  /** The next event, waiting for the registry's delivery thread; fails after 20 s. */
   public Event next() {
     try {
-      Event e = events.poll(5, TimeUnit.SECONDS);
-      assertThat(e).as("an event within 5 s").isNotNull();
+      Event e = events.poll(20, TimeUnit.SECONDS);
+      assertThat(e).as("an event within 20 s").isNotNull();
       return e;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

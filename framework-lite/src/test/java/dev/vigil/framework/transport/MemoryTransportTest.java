@@ -98,13 +98,13 @@ class MemoryTransportTest {
     CompletableFuture<TransportResponse> slow =
         CompletableFuture.supplyAsync(
             () -> transport.call(listener.address(), request("slow"), TIMEOUT));
-    assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(entered.await(20, TimeUnit.SECONDS)).isTrue();
 
     long start = System.nanoTime();
     listener.close(Duration.ofSeconds(5));
 
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(100));
-    assertThat(slow.get(1, TimeUnit.SECONDS).status()).isEqualTo(200);
+    assertThat(slow.get(20, TimeUnit.SECONDS).status()).isEqualTo(200);
     assertThatThrownBy(() -> transport.call(listener.address(), request("{}"), TIMEOUT))
         .isInstanceOf(TransportException.class);
   }

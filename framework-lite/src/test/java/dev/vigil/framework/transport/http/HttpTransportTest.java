@@ -299,7 +299,7 @@ class HttpTransportTest {
     Listener listener =
         listen(
             req -> {
-              release.await(5, TimeUnit.SECONDS);
+              release.await(30, TimeUnit.SECONDS);
               return ok(new byte[0]);
             });
     long start = System.nanoTime();
@@ -312,7 +312,7 @@ class HttpTransportTest {
               assertThat(e.code()).isEqualTo(408);
               assertThat(e.requestSent()).isTrue();
             });
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
     release.countDown();
     assertThat(transport.call(listener.address(), request("{}"), TIMEOUT).status()).isEqualTo(200);
   }
@@ -441,7 +441,7 @@ class HttpTransportTest {
       CompletableFuture<TransportResponse> first =
           CompletableFuture.supplyAsync(
               () -> onePerAddress.call(listener.address(), request("{}"), TIMEOUT));
-      assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
+      assertThat(entered.await(20, TimeUnit.SECONDS)).isTrue();
 
       assertThatThrownBy(
               () -> onePerAddress.call(listener.address(), request("{}"), Duration.ofMillis(100)))
@@ -452,7 +452,7 @@ class HttpTransportTest {
                 assertThat(e.requestSent()).isFalse();
               });
       release.countDown();
-      assertThat(first.get(5, TimeUnit.SECONDS).status()).isEqualTo(200);
+      assertThat(first.get(20, TimeUnit.SECONDS).status()).isEqualTo(200);
     }
   }
 
@@ -477,11 +477,11 @@ class HttpTransportTest {
     assertThat(other.call(address, request("warm"), TIMEOUT).status()).isEqualTo(200);
     CompletableFuture<TransportResponse> slow =
         CompletableFuture.supplyAsync(() -> transport.call(address, request("slow"), TIMEOUT));
-    assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(entered.await(20, TimeUnit.SECONDS)).isTrue();
 
     long start = System.nanoTime();
     CompletableFuture<Void> closing =
-        CompletableFuture.runAsync(() -> listener.close(Duration.ofSeconds(5)));
+        CompletableFuture.runAsync(() -> listener.close(Duration.ofSeconds(60)));
     Thread.sleep(100);
 
     // new work is refused: either a 503 on the open connection or no connection at all
@@ -497,11 +497,11 @@ class HttpTransportTest {
     assertThatThrownBy(() -> fresh.call(address, request("late"), TIMEOUT))
         .isInstanceOf(TransportException.class);
 
-    TransportResponse finished = slow.get(5, TimeUnit.SECONDS);
+    TransportResponse finished = slow.get(20, TimeUnit.SECONDS);
     assertThat(finished.status()).isEqualTo(200);
     assertThat(new String(finished.body(), UTF_8)).isEqualTo("slow");
-    closing.get(5, TimeUnit.SECONDS);
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+    closing.get(20, TimeUnit.SECONDS); // ends with the last request, not after the 60 s grace
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
   }
 
   @Test
