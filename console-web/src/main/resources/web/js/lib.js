@@ -206,6 +206,21 @@ export function agentHelp(what = 'No telemetry in this window yet.') {
     el('p', { class: 'muted', text: 'Any OpenTelemetry SDK or agent exporting OTLP/HTTP to the collector (port 4318) works too. Then widen the time range or wait for the next refresh.' }));
 }
 
+/** A uPlot line chart of [label, values, colour] series, or a note when uPlot is unavailable. */
+export function drawChart(box, times, series, height = 180) {
+  if (!window.uPlot) { box.append(el('p', { class: 'muted', text: 'charts unavailable' })); return null; }
+  const width = Math.max(260, Math.floor(box.getBoundingClientRect().width) - 26);
+  const opts = {
+    width, height,
+    scales: { x: { time: true } },
+    series: [{}, ...series.map(([label, , stroke]) => ({ label, stroke, width: 1.5, spanGaps: true, points: { show: false } }))],
+    axes: [{}, { size: 50 }],
+  };
+  const plot = new window.uPlot(opts, [times, ...series.map(s => s[1])], box);
+  box.dataset.points = String(times.length);
+  return plot;
+}
+
 /** A small SVG sparkline of values. */
 export function sparkline(values, cls = '', width = 110, height = 26) {
   const s = svg('svg', { width, height, class: 'spark ' + cls, viewBox: `0 0 ${width} ${height}` });

@@ -67,7 +67,7 @@ final class AgentInstaller {
   static void install(Instrumentation inst, boolean attached, long startNanos) {
     Map<String, String> properties = vigilProperties();
     Settings settings = Settings.parse(properties, System.getenv(), AgentLog::warn);
-    AgentRuntime.start(settings, VERSION);
+    AgentRuntime.start(settings, properties, VERSION);
     ConfigCenterWatcher.start(properties, System.getenv(), settings);
 
     List<String> enabled = new ArrayList<>();

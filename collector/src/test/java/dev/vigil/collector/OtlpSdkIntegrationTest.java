@@ -278,15 +278,16 @@ class OtlpSdkIntegrationTest {
     Instant to = Instant.now().plusSeconds(60);
     assertThat(metrics.names("inventory", from, to))
         .contains("items.reserved", "stock.level", "reserve.duration");
-    MetricPoint sum = metrics.series("items.reserved", "inventory", from, to, 10).get(0);
+    MetricPoint sum = metrics.series("items.reserved", "inventory", null, from, to, 10).get(0);
     assertThat(sum.type()).isEqualTo("sum");
     assertThat(sum.value()).isEqualTo(7.0);
     assertThat(sum.unit()).isEqualTo("1");
     assertThat(JSON.readTree(sum.attributesJson()).get("warehouse").asText()).isEqualTo("north");
-    MetricPoint gauge = metrics.series("stock.level", "inventory", from, to, 10).get(0);
+    MetricPoint gauge = metrics.series("stock.level", "inventory", null, from, to, 10).get(0);
     assertThat(gauge.type()).isEqualTo("gauge");
     assertThat(gauge.value()).isEqualTo(17.5);
-    MetricPoint histogram = metrics.series("reserve.duration", "inventory", from, to, 10).get(0);
+    MetricPoint histogram =
+        metrics.series("reserve.duration", "inventory", null, from, to, 10).get(0);
     assertThat(histogram.type()).isEqualTo("histogram");
     assertThat(histogram.count()).isEqualTo(1);
     assertThat(histogram.sum()).isEqualTo(42.0);

@@ -1,4 +1,5 @@
-import { api, clear, el, errorBox, fmtDuration, fmtPct, fmtRate, fmtTime, has, link, qs, table, windowParams } from '../lib.js';
+import { api, clear, drawChart, el, errorBox, fmtDuration, fmtPct, fmtRate, fmtTime, has, link, qs, table, windowParams } from '../lib.js';
+import { renderJvm } from './jvm.js';
 
 export async function render(main, parts, ctx) {
   const name = parts[0];
@@ -11,7 +12,7 @@ export async function render(main, parts, ctx) {
     api('/api/v1/traces' + qs({ service: name, status: 'error', limit: 10, ...logWindow })).catch(e => e),
     api('/api/v1/logs' + qs({ service: name, severity: 'error', limit: 10, ...logWindow })).catch(e => e),
     has('registry:read') ? api('/api/v1/registry/services/' + encodeURIComponent(name)).catch(() => null) : null,
-    api('/api/v1/metrics/series' + qs({ name: 'jvm.memory.used', service: name, ...w })).catch(() => null),
+    renderJvm(name, w, ctx.isCurrent),
   ]);
   if (!ctx.isCurrent()) return;
   const page = el('div', { id: 'service-page' });
@@ -68,16 +69,8 @@ export async function render(main, parts, ctx) {
   } else {
     inst.append(el('p', { class: 'muted', text: 'Not registered in the registry.' }));
   }
-  const jvmRows = [];
-  for (const s of (jvm && jvm.series) || []) {
-    const last = s.points[s.points.length - 1];
-    if (last && last.value !== undefined) {
-      jvmRows.push(el('tr', {}, el('td', { class: 'mono', text: Object.entries(s.attributes).map(([k, v]) => k + '=' + v).join(' ') }),
-        el('td', { class: 'num', text: (last.value / 1048576).toFixed(1) + ' MiB' })));
-    }
-  }
-  if (jvmRows.length) inst.append(el('h3', { text: 'JVM memory used (latest)' }), table(['Series', { text: 'Used', class: 'num' }], jvmRows));
-  page.append(inst);
+  page.append(inst, jvm.box);
+  jvm.draw();
 
   const traceBox = el('div', { class: 'card', id: 'error-traces' }, el('h3', { text: 'Recent error traces' }));
   if (errTraces instanceof Error) traceBox.append(errorBox(errTraces));
@@ -94,19 +87,4 @@ export async function render(main, parts, ctx) {
     el('span', { text: l.service }), el('span', { class: 'body', text: l.body ?? '' }),
     l.traceId ? el('a', { href: '#/trace/' + l.traceId, text: 'trace' }) : el('span')))));
   page.append(el('div', { class: 'grid' }, traceBox, logBox));
-}
-
-/** A uPlot line chart, or a note when uPlot is unavailable. */
-export function drawChart(box, times, series, height = 180) {
-  if (!window.uPlot) { box.append(el('p', { class: 'muted', text: 'charts unavailable' })); return null; }
-  const width = Math.max(260, Math.floor(box.getBoundingClientRect().width) - 26);
-  const opts = {
-    width, height,
-    scales: { x: { time: true } },
-    series: [{}, ...series.map(([label, , stroke]) => ({ label, stroke, width: 1.5, points: { show: false } }))],
-    axes: [{}, { size: 50 }],
-  };
-  const plot = new window.uPlot(opts, [times, ...series.map(s => s[1])], box);
-  box.dataset.points = String(times.length);
-  return plot;
 }

@@ -75,6 +75,7 @@ class QueryApiParametersTest {
         "/api/v1/metrics/red?service=a&step=1m&start=0&end=2592000000000000 | step | 1m",
         "/api/v1/metrics/series | name | ''",
         "/api/v1/metrics/series?name=x&end=0 | end | 0",
+        "/api/v1/metrics/series?name=x&instances=a | instances | a",
         "/api/v1/dependencies?end=soon | end | soon",
         "/api/v1/logs?severity=loud | severity | loud",
         "/api/v1/logs?traceId=xyz | traceId | xyz",
@@ -106,12 +107,18 @@ class QueryApiParametersTest {
     assertThat(body.get("error").asText()).isEqualTo("limit: 0 (expected: 1..1000)");
   }
 
-  @Test
-  void overlongTextParameterIsRefused() {
-    Http.Response response = api.get("/api/v1/traces?service=" + "s".repeat(300));
+  @ParameterizedTest
+  @CsvSource({
+    "/api/v1/traces?service=, service",
+    "/api/v1/metrics/series?name=x&instance=, instance",
+  })
+  void overlongTextParameterIsRefused(String prefix, String parameter) {
+    Http.Response response = api.get(prefix + "s".repeat(300));
 
     assertThat(response.status()).isEqualTo(400);
-    assertThat(response.json().get("parameter").asText()).isEqualTo("service");
+    JsonNode body = response.json();
+    assertThat(body.get("parameter").asText()).isEqualTo(parameter);
+    assertThat(body.get("error").asText()).startsWith(parameter + ": ").contains("256 characters");
   }
 
   @Test

@@ -165,6 +165,14 @@ class QueryApiTest {
                             Otlp.gaugePoint(BASE, 1, attr("queue", "refunds")))))
                 .status())
         .isEqualTo(200);
+    for (String instance : List.of("checkout-2", "checkout-1")) {
+      assertThat(
+              otlp.postProtobuf(
+                      "/v1/metrics",
+                      Otlp.jvm("checkout", instance, BASE, BASE + 10_000 * MS, BASE + 20_000 * MS))
+                  .status())
+          .isEqualTo(200);
+    }
   }
 
   @AfterAll
@@ -458,6 +466,40 @@ class QueryApiTest {
         .isEqualTo(BASE + 60_000 * MS);
     assertThat(orders.get("points").get(1).get("value").asDouble()).isEqualTo(5.0);
     assertThat(series.get(1).get("attributes").get("queue").asText()).isEqualTo("refunds");
+  }
+
+  @Test
+  void metricSeriesAreGroupedByInstanceAndFilteredByIt() {
+    JsonNode all = series("name=jvm.gc.collections&service=checkout");
+
+    assertThat(all)
+        .extracting(s -> s.get("instance").asText())
+        .containsExactly("checkout-1", "checkout-1", "checkout-2", "checkout-2");
+    assertThat(all)
+        .extracting(s -> s.get("attributes").get("jvm.gc.name").asText())
+        .containsExactly(
+            "G1 Old Generation", "G1 Young Generation", "G1 Old Generation", "G1 Young Generation");
+    assertThat(all.get(1).get("type").asText()).isEqualTo("sum");
+    assertThat(all.get(1).get("points"))
+        .extracting(p -> p.get("value").asDouble())
+        .containsExactly(0.0, 2.0, 4.0);
+
+    JsonNode one = series("name=jvm.gc.collections&instance=checkout-2");
+    assertThat(one).hasSize(2);
+    assertThat(one).allSatisfy(s -> assertThat(s.get("instance").asText()).isEqualTo("checkout-2"));
+    assertThat(series("name=jvm.gc.collections&instance=nobody")).isEmpty();
+  }
+
+  @Test
+  void metricSeriesWithoutAnInstanceIdHaveANullInstance() {
+    assertThat(series("name=queue.depth&service=checkout"))
+        .allSatisfy(s -> assertThat(s.get("instance").isNull()).isTrue());
+  }
+
+  private JsonNode series(String query) {
+    Http.Response response = api.get("/api/v1/metrics/series?" + query + "&" + window());
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    return response.json().get("series");
   }
 
   @Test

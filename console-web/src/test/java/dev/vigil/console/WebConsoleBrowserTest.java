@@ -17,6 +17,7 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -190,6 +191,55 @@ class WebConsoleBrowserTest {
     waitFor(By.cssSelector("#service-map .node"));
     assertThat(driver().findElements(By.cssSelector("#service-map .edge"))).hasSize(2);
     browser.screenshot("service-map");
+  }
+
+  @Test
+  void servicePageShowsJvmChartsOfEachInstanceExportedByTheAgent() {
+    long now = System.currentTimeMillis() * 1_000_000L;
+    long[] times = new long[12];
+    for (int i = 0; i < times.length; i++) {
+      times[i] = now - (times.length - 1 - i) * 10_000_000_000L;
+    }
+    String hostile = "inventory-2<img src=x onerror=alert(1)>";
+    for (String instance : List.of("inventory-1", hostile)) {
+      assertThat(
+              stack
+                  .otlp(TOKEN)
+                  .postProtobuf("/v1/metrics", Otlp.jvm("inventory", instance, times))
+                  .status())
+          .isEqualTo(200);
+    }
+    signIn("admin", ADMIN_PASSWORD);
+    driver().get(base + "/#/service/inventory?range=15m");
+
+    waitFor(By.cssSelector("#jvm-charts .uplot"));
+    wait(d -> d.findElements(By.cssSelector("#jvm-charts .jvm-chart .uplot canvas")).size() == 7);
+    assertThat(driver().findElements(By.cssSelector("#jvm-instances .jvm-instance-id")))
+        .extracting(WebElement::getText)
+        .containsExactly("inventory-1", hostile);
+    assertThat(driver().findElements(By.cssSelector("#jvm-instances img"))).isEmpty();
+    assertThat(text("#jvm-instance-title")).isEqualTo("inventory-1");
+    assertThat(text("#jvm-heap").toLowerCase(Locale.ROOT)).contains("used", "committed", "max");
+    assertThat(driver().findElement(By.id("jvm-heap")).getAttribute("data-points")).isEqualTo("12");
+    // Counters are drawn per interval: one point fewer than the exports.
+    assertThat(driver().findElement(By.id("jvm-gc-count")).getAttribute("data-points"))
+        .isEqualTo("11");
+    scrollTo("#jvm-instances");
+    browser.screenshot("service-jvm");
+
+    driver().findElements(By.cssSelector("#jvm-instances tr.jvm-instance")).get(1).click();
+    wait(d -> hostile.equals(d.findElement(By.id("jvm-instance-title")).getText()));
+    wait(d -> d.findElements(By.cssSelector("#jvm-charts .jvm-chart .uplot canvas")).size() == 7);
+    assertThat(driver().getCurrentUrl()).contains("instance=inventory-2");
+    assertThat(text("#jvm-charts")).doesNotContain("null");
+    scrollTo("#jvm-charts");
+    browser.screenshot("service-jvm-second-instance");
+
+    driver().get(base + "/#/service/frontend?range=1h");
+    waitFor(By.cssSelector("#jvm-instances .empty"));
+    assertThat(text("#jvm-instances")).contains("come from the Vigil agent");
+    scrollTo("#jvm-instances");
+    browser.screenshot("service-jvm-empty");
   }
 
   @Test
@@ -412,7 +462,7 @@ class WebConsoleBrowserTest {
 
   static WebElement waitFor(By by) {
     try {
-      return BrowserExtension.waiting(driver(), Duration.ofSeconds(15))
+      return BrowserExtension.waiting(driver(), Duration.ofSeconds(30))
           .until(ExpectedConditions.visibilityOfElementLocated(by));
     } catch (org.openqa.selenium.TimeoutException e) {
       browser.screenshot("failed-waiting-for-" + by.toString().replaceAll("[^A-Za-z0-9-]", "_"));
@@ -428,7 +478,12 @@ class WebConsoleBrowserTest {
   }
 
   static void wait(java.util.function.Function<WebDriver, Boolean> condition) {
-    BrowserExtension.waiting(driver(), Duration.ofSeconds(15)).until(condition::apply);
+    BrowserExtension.waiting(driver(), Duration.ofSeconds(30)).until(condition::apply);
+  }
+
+  static void scrollTo(String css) {
+    ((JavascriptExecutor) driver())
+        .executeScript("arguments[0].scrollIntoView()", driver().findElement(By.cssSelector(css)));
   }
 
   static String text(String css) {

@@ -2,6 +2,7 @@ package dev.vigil.agent.bootstrap;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Starts the runtime half of the agent: settings, queues, exporter and the exit flush. */
 public final class AgentRuntime {
@@ -9,23 +10,37 @@ public final class AgentRuntime {
 
   private AgentRuntime() {}
 
-  public static synchronized void start(Settings settings, String version) {
+  /**
+   * Starts the exporter once; {@code props} are the agent's {@code vigil.*} system properties, read
+   * with the environment for the instance id.
+   */
+  public static synchronized void start(
+      Settings settings, Map<String, String> props, String version) {
     if (exporter != null) {
       return;
     }
     LiveSettings.set(settings);
     Telemetry.configure(settings.queueSize(), settings.batchSize());
-    Exporter e = new Exporter(settings, resource(settings, version), version);
+    Exporter e =
+        new Exporter(
+            settings,
+            resource(
+                settings,
+                ConfigCenterSettings.instanceId(props, System.getenv(), settings.serviceName()),
+                version),
+            version);
     exporter = e;
     e.start();
     Thread hook = new Thread(e::shutdown, "vigil-exporter-flush");
     Runtime.getRuntime().addShutdownHook(hook);
   }
 
-  static Object[] resource(Settings settings, String version) {
+  static Object[] resource(Settings settings, String instanceId, String version) {
     List<Object> r = new ArrayList<>();
     r.add("service.name");
     r.add(settings.serviceName());
+    r.add("service.instance.id");
+    r.add(instanceId);
     r.add("telemetry.sdk.name");
     r.add("vigil");
     r.add("telemetry.sdk.language");

@@ -102,12 +102,7 @@ final class ConfigCenterSettings {
       token = get(props, env, "vigil.token");
     }
     token = token == null ? "" : token.trim();
-    String instance = get(props, env, "vigil.config.instance");
-    instance =
-        nodeId(
-            instance == null || instance.isBlank()
-                ? service + "@" + host() + ":" + ProcessHandle.current().pid()
-                : instance.trim());
+    String instance = instanceId(props, env, service);
     long wait = DEFAULT_WAIT_MILLIS;
     String w = get(props, env, "vigil.config.wait");
     if (w != null) {
@@ -136,6 +131,19 @@ final class ConfigCenterSettings {
     }
     return new ConfigCenterSettings(
         Collections.unmodifiableList(urls), environment, token, instance, label, wait);
+  }
+
+  /**
+   * This JVM's node id: {@code vigil.config.instance}, or {@code <service>@<host>:<pid>}. The
+   * exporter sends it as the resource attribute {@code service.instance.id}, so the console matches
+   * JVM metrics to the instance the config center knows.
+   */
+  static String instanceId(Map<String, String> props, Map<String, String> env, String service) {
+    String instance = get(props, env, "vigil.config.instance");
+    return nodeId(
+        instance == null || instance.isBlank()
+            ? service + "@" + host() + ":" + ProcessHandle.current().pid()
+            : instance.trim());
   }
 
   /** Keeps what the console accepts in a node id: letters, digits, {@code . _ : @ -}. */

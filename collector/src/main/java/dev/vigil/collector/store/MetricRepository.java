@@ -12,12 +12,16 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Reads metric points: the metric names seen in a window and the points of one metric (optionally
- * of one service) in time order. All SQL is parameterised.
+ * of one service and one instance) in time order. An instance is the resource attribute {@code
+ * service.instance.id} of the points' resource. All SQL is parameterised.
  *
  * <p>Thread-safe.
  */
 public final class MetricRepository {
   public static final int MAX_POINTS = 100_000;
+
+  /** The resource attribute naming the process that exported a point. */
+  public static final String INSTANCE_ATTRIBUTE = "service.instance.id";
 
   private final Jdbi jdbi;
 
@@ -44,9 +48,17 @@ public final class MetricRepository {
         });
   }
 
-  /** Points of metric {@code name} in {@code [from, to)} ordered by time, at most {@code limit}. */
+  /**
+   * Points of metric {@code name} in {@code [from, to)} ordered by time, at most {@code limit},
+   * optionally only those of {@code service} and of {@code instance}.
+   */
   public List<MetricPoint> series(
-      String name, @Nullable String service, Instant from, Instant to, int limit) {
+      String name,
+      @Nullable String service,
+      @Nullable String instance,
+      Instant from,
+      Instant to,
+      int limit) {
     if (limit < 1 || limit > MAX_POINTS) {
       throw new IllegalArgumentException("limit: " + limit + " (expected: 1.." + MAX_POINTS + ")");
     }
@@ -54,18 +66,27 @@ public final class MetricRepository {
         h -> {
           Query q =
               h.createQuery(
-                      "SELECT time_ns, service, name, type, unit, value, count, sum, bounds,"
-                          + " counts, coalesce(attributes, '{}'::jsonb)::text AS attributes"
-                          + " FROM metric_points WHERE name = :name"
-                          + (service != null ? " AND service = :service" : "")
-                          + " AND time_ns >= :from AND time_ns < :to"
-                          + " ORDER BY time_ns LIMIT :limit")
+                      "SELECT m.time_ns, m.service, r.attributes ->> :instanceKey AS instance,"
+                          + " m.name, m.type, m.unit, m.value, m.count, m.sum, m.bounds, m.counts,"
+                          + " coalesce(m.attributes, '{}'::jsonb)::text AS attributes"
+                          + " FROM metric_points m LEFT JOIN resources r USING (resource_id)"
+                          + " WHERE m.name = :name"
+                          + (service != null ? " AND m.service = :service" : "")
+                          + (instance != null
+                              ? " AND r.attributes ->> :instanceKey = :instance"
+                              : "")
+                          + " AND m.time_ns >= :from AND m.time_ns < :to"
+                          + " ORDER BY m.time_ns LIMIT :limit")
                   .bind("name", name)
+                  .bind("instanceKey", INSTANCE_ATTRIBUTE)
                   .bind("from", Times.nanos(from))
                   .bind("to", Times.nanos(to))
                   .bind("limit", limit);
           if (service != null) {
             q.bind("service", service);
+          }
+          if (instance != null) {
+            q.bind("instance", instance);
           }
           return q.map(
                   (rs, ctx) -> {
@@ -78,6 +99,7 @@ public final class MetricRepository {
                     return new MetricPoint(
                         rs.getLong("time_ns"),
                         rs.getString("service"),
+                        rs.getString("instance"),
                         rs.getString("name"),
                         rs.getString("type"),
                         rs.getString("unit"),

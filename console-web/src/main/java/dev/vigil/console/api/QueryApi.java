@@ -206,12 +206,13 @@ public final class QueryApi {
   }
 
   private void series(Context ctx) {
-    Params p = params(ctx, "name", "service", "start", "end");
+    Params p = params(ctx, "name", "service", "instance", "start", "end");
     String name = p.requiredText("name");
     String service = p.text("service");
+    String instance = p.text("instance");
     TimeWindow window = p.window(DEFAULT_SEARCH_WINDOW, MAX_SUMMARY_WINDOW);
     List<MetricPoint> points =
-        metrics.series(name, service, window.from(), window.to(), MAX_METRIC_POINTS + 1);
+        metrics.series(name, service, instance, window.from(), window.to(), MAX_METRIC_POINTS + 1);
     boolean truncated = points.size() > MAX_METRIC_POINTS;
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("name", name);

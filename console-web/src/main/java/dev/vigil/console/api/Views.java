@@ -16,6 +16,7 @@ import dev.vigil.collector.store.StoredLog;
 import dev.vigil.collector.store.StoredSpan;
 import dev.vigil.collector.store.TraceSummary;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -131,6 +132,7 @@ final class Views {
 
   record Series(
       String service,
+      @Nullable String instance,
       String type,
       @Nullable String unit,
       @JsonRawValue String attributes,
@@ -211,19 +213,25 @@ final class Views {
   }
 
   /**
-   * Groups time-ordered points into one series per service, type and attribute set. Stored jsonb
-   * text is canonical (sorted keys, no duplicates), so equal attribute sets have equal text.
+   * Groups time-ordered points into one series per service, instance, type and attribute set, in
+   * that order (points without an instance first within a service). Stored jsonb text is canonical
+   * (sorted keys, no duplicates), so equal attribute sets have equal text.
    */
   static List<Series> series(List<MetricPoint> points) {
     Map<String, Series> byKey = new LinkedHashMap<>();
     for (MetricPoint p : points) {
-      String key = p.service() + '\0' + p.type() + '\0' + p.attributesJson();
+      String key = p.service() + '\0' + p.instance() + '\0' + p.type() + '\0' + p.attributesJson();
       Series series =
           byKey.computeIfAbsent(
               key,
               k ->
                   new Series(
-                      p.service(), p.type(), p.unit(), p.attributesJson(), new ArrayList<>()));
+                      p.service(),
+                      p.instance(),
+                      p.type(),
+                      p.unit(),
+                      p.attributesJson(),
+                      new ArrayList<>()));
       boolean histogram = p.type().equals("histogram");
       series
           .points()
@@ -236,10 +244,9 @@ final class Views {
     }
     List<Series> out = new ArrayList<>(byKey.values());
     out.sort(
-        (a, b) -> {
-          int c = a.service().compareTo(b.service());
-          return c != 0 ? c : a.attributes().compareTo(b.attributes());
-        });
+        Comparator.comparing(Series::service)
+            .thenComparing(Series::instance, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparing(Series::attributes));
     return out;
   }
 
