@@ -26,7 +26,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * fork without the agent; run with {@code -prof gc}, the difference in {@code gc.alloc.rate.norm}
  * (which sums every thread: caller, server pool, exporter) is what the agent adds per request.
  *
- * <p>Run from the repository root (the agent path is relative) with a sink listening on {@code
+ * <p>{@code tracedBaseline} and {@code untracedBaseline} repeat the two with an earlier build of
+ * the agent and of framework-lite, so that a change is measured against its baseline side by side
+ * in one run: {@code bin/vigil-bench agent-alloc --baseline <dir>} puts them under {@value
+ * #BASELINE} (the agent jar, and a {@code java} launcher that swaps framework-lite on the class
+ * path) and runs them; without it they are left out.
+ *
+ * <p>Run from the repository root (the agent paths are relative) with a sink listening on {@code
  * 127.0.0.1:14318}, as {@code bin/vigil-bench agent-alloc} does.
  */
 @State(Scope.Benchmark)
@@ -36,6 +42,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 public class AgentAllocBenchmark {
   private static final String ENDPOINT = "Orders.Quote";
+  static final String BASELINE = "benchmarks/target/baseline";
 
   private MemoryRegistry registry;
   private Service server;
@@ -88,6 +95,30 @@ public class AgentAllocBenchmark {
       value = 1,
       jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
   public Object untraced() {
+    return client.call("orders", ENDPOINT, Quote.REQUEST, Quote.Reply.class);
+  }
+
+  @Benchmark
+  @Fork(
+      value = 1,
+      jvm = BASELINE + "/java",
+      jvmArgsAppend = {
+        "-Xms512m",
+        "-Xmx512m",
+        "-javaagent:" + BASELINE + "/vigil-agent.jar",
+        "-Dvigil.service.name=orders",
+        "-Dvigil.collector.endpoint=http://127.0.0.1:14318"
+      })
+  public Object tracedBaseline() {
+    return client.call("orders", ENDPOINT, Quote.REQUEST, Quote.Reply.class);
+  }
+
+  @Benchmark
+  @Fork(
+      value = 1,
+      jvm = BASELINE + "/java",
+      jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
+  public Object untracedBaseline() {
     return client.call("orders", ENDPOINT, Quote.REQUEST, Quote.Reply.class);
   }
 }

@@ -8,6 +8,11 @@ public final class Clock {
   private Clock() {}
 
   public static long nowEpochNanos() {
-    return ANCHOR_EPOCH_NANOS + (System.nanoTime() - ANCHOR_NANO);
+    return epochNanosAt(System.nanoTime());
+  }
+
+  /** The epoch time of a {@link System#nanoTime()} reading, so one reading can serve both. */
+  public static long epochNanosAt(long nanoTime) {
+    return ANCHOR_EPOCH_NANOS + (nanoTime - ANCHOR_NANO);
   }
 }

@@ -102,13 +102,17 @@ public final class Exporter implements Runnable {
     if (!sendPending(timeoutMillis)) {
       return;
     }
+    // Each batch is sent straight from the writer's buffer; it is copied only to be retried.
     if (Telemetry.spans().size() > 0) {
       spanBatch.clear();
       Telemetry.spans().drainTo(spanBatch, settings.batchSize());
       writer.reset();
       encoder.encodeSpans(writer, spanBatch);
       spanBatch.clear();
-      pendingSpans = writer.toByteArray();
+      if (!send(tracesUrl, writer.buffer(), writer.size(), timeoutMillis)) {
+        pendingSpans = writer.toByteArray();
+        return;
+      }
     }
     if (Telemetry.logs().size() > 0) {
       logBatch.clear();
@@ -116,16 +120,16 @@ public final class Exporter implements Runnable {
       writer.reset();
       encoder.encodeLogs(writer, logBatch);
       logBatch.clear();
-      pendingLogs = writer.toByteArray();
-    }
-    if (!sendPending(timeoutMillis)) {
-      return;
+      if (!send(logsUrl, writer.buffer(), writer.size(), timeoutMillis)) {
+        pendingLogs = writer.toByteArray();
+        return;
+      }
     }
     if (now >= nextMetricsNanos) {
       nextMetricsNanos = now + millisToNanos(LiveSettings.get().metricsIntervalMillis());
       byte[] metrics = encodeMetrics();
       // Metrics are cumulative: a lost payload is replaced by the next one, so never held.
-      send(metricsUrl, metrics, timeoutMillis);
+      send(metricsUrl, metrics, metrics.length, timeoutMillis);
     }
     writer.reset();
     writer.trim(MAX_RETAINED_BUFFER);
@@ -133,13 +137,13 @@ public final class Exporter implements Runnable {
 
   private boolean sendPending(int timeoutMillis) {
     if (pendingSpans != null) {
-      if (!send(tracesUrl, pendingSpans, timeoutMillis)) {
+      if (!send(tracesUrl, pendingSpans, pendingSpans.length, timeoutMillis)) {
         return false;
       }
       pendingSpans = null;
     }
     if (pendingLogs != null) {
-      if (!send(logsUrl, pendingLogs, timeoutMillis)) {
+      if (!send(logsUrl, pendingLogs, pendingLogs.length, timeoutMillis)) {
         return false;
       }
       pendingLogs = null;
@@ -148,8 +152,8 @@ public final class Exporter implements Runnable {
   }
 
   /** Returns false when the payload must be retried later. */
-  private boolean send(String url, byte[] payload, int timeoutMillis) {
-    HttpSender.Result r = sender.post(url, payload, payload.length, timeoutMillis);
+  private boolean send(String url, byte[] payload, int length, int timeoutMillis) {
+    HttpSender.Result r = sender.post(url, payload, length, timeoutMillis);
     if (r == HttpSender.Result.OK) {
       down = false;
       if (outageLogged) {

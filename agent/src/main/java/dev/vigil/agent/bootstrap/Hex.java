@@ -23,18 +23,21 @@ final class Hex {
     }
   }
 
-  /**
-   * Parses 16 lower-case hex chars at {@code offset}; returns false in {@code ok[0]} if invalid.
-   */
-  static long parse(CharSequence s, int offset, boolean[] ok) {
+  /** Whether the 16 chars at {@code offset} are all lower-case hex digits. */
+  static boolean isHex16(CharSequence s, int offset) {
+    for (int i = 0; i < 16; i++) {
+      if (digit(s.charAt(offset + i)) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The 16 lower-case hex chars at {@code offset}, checked first with {@link #isHex16}. */
+  static long parse16(CharSequence s, int offset) {
     long v = 0;
     for (int i = 0; i < 16; i++) {
-      int d = digit(s.charAt(offset + i));
-      if (d < 0) {
-        ok[0] = false;
-        return 0;
-      }
-      v = (v << 4) | d;
+      v = (v << 4) | digit(s.charAt(offset + i));
     }
     return v;
   }

@@ -31,6 +31,11 @@ public final class ProtoWriter {
     return pos;
   }
 
+  /** The written bytes are {@code buffer()[0, size())}; valid until the next write or reset. */
+  byte[] buffer() {
+    return buf;
+  }
+
   public byte[] toByteArray() {
     return Arrays.copyOf(buf, pos);
   }

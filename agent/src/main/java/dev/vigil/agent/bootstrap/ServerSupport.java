@@ -18,8 +18,8 @@ public final class ServerSupport {
     if (current != null && JAVALIN.equals(current.origin)) {
       return null;
     }
-    SpanContext parent = TraceParent.parse(traceparent, tracestate);
-    Span span = Tracer.startWithParent(method, SpanKind.SERVER, parent, JAVALIN);
+    Span span =
+        Tracer.startWithRemoteParent(method, SpanKind.SERVER, traceparent, tracestate, JAVALIN);
     span.setAttribute("http.request.method", method);
     span.setAttribute("url.path", path);
     span.setAttribute("server.address", host);

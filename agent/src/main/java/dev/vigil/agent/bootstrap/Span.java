@@ -54,7 +54,7 @@ public final class Span {
     this.parentSpanId = parentSpanId;
     this.origin = origin;
     this.startNano = System.nanoTime();
-    this.startEpochNanos = Clock.nowEpochNanos();
+    this.startEpochNanos = Clock.epochNanosAt(startNano);
   }
 
   public SpanContext context() {
@@ -96,6 +96,14 @@ public final class Span {
 
   public Span setAttribute(String key, long value) {
     put(key, value);
+    return this;
+  }
+
+  /** For a value boxed once and reused, so setting it allocates nothing; null sets nothing. */
+  public Span setAttribute(String key, Long value) {
+    if (value != null) {
+      put(key, value);
+    }
     return this;
   }
 

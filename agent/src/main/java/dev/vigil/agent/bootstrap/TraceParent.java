@@ -14,59 +14,97 @@ public final class TraceParent {
   private TraceParent() {}
 
   /**
-   * Parses {@code 00-<32 hex>-<16 hex>-<2 hex>} (lower-case hex, non-zero ids). Versions above 00
-   * are accepted when the first four fields are well formed, per the spec's forward compatibility
-   * rule; version ff is invalid.
+   * Parses {@code 00-<32 hex>-<16 hex>-<2 hex>} (lower-case hex, non-zero ids), ignoring leading
+   * and trailing whitespace. Versions above 00 are accepted when the first four fields are well
+   * formed, per the spec's forward compatibility rule; version ff is invalid.
    *
    * @return the remote context, or null when the header is absent or invalid
    */
   public static SpanContext parse(String traceparent, String tracestate) {
-    if (traceparent == null) {
+    int at = validAt(traceparent);
+    if (at < 0) {
       return null;
     }
-    String s = traceparent.trim();
-    int len = s.length();
+    return new SpanContext(
+        traceIdHigh(traceparent, at),
+        traceIdLow(traceparent, at),
+        spanId(traceparent, at),
+        flags(traceparent, at),
+        traceState(tracestate),
+        true);
+  }
+
+  /**
+   * Where the fields of a valid {@code traceparent} start (past leading whitespace), or -1 when the
+   * header is absent or invalid (see {@link #parse}). With the accessors below, a caller reads the
+   * ids straight from the header without allocating.
+   */
+  static int validAt(String s) {
+    if (s == null) {
+      return -1;
+    }
+    int from = 0;
+    int to = s.length();
+    while (from < to && s.charAt(from) <= ' ') {
+      from++;
+    }
+    while (to > from && s.charAt(to - 1) <= ' ') {
+      to--;
+    }
+    int len = to - from;
     if (len < 55) {
-      return null;
+      return -1;
     }
-    if (s.charAt(2) != '-' || s.charAt(35) != '-' || s.charAt(52) != '-') {
-      return null;
+    if (s.charAt(from + 2) != '-' || s.charAt(from + 35) != '-' || s.charAt(from + 52) != '-') {
+      return -1;
     }
-    int v1 = Hex.digit(s.charAt(0));
-    int v2 = Hex.digit(s.charAt(1));
+    int v1 = Hex.digit(s.charAt(from));
+    int v2 = Hex.digit(s.charAt(from + 1));
     if (v1 < 0 || v2 < 0) {
-      return null;
+      return -1;
     }
     int version = (v1 << 4) | v2;
-    if (version == 0xff) {
-      return null;
+    if (version == 0xff
+        || (version == 0 && len != 55)
+        || (version > 0 && len > 55 && s.charAt(from + 55) != '-')) {
+      return -1;
     }
-    if (version == 0 && len != 55) {
-      return null;
+    if (Hex.digit(s.charAt(from + 53)) < 0
+        || Hex.digit(s.charAt(from + 54)) < 0
+        || !Hex.isHex16(s, from + 3)
+        || !Hex.isHex16(s, from + 19)
+        || !Hex.isHex16(s, from + 36)) {
+      return -1;
     }
-    if (version > 0 && len > 55 && s.charAt(55) != '-') {
-      return null;
+    if ((traceIdHigh(s, from) == 0 && traceIdLow(s, from) == 0) || spanId(s, from) == 0) {
+      return -1;
     }
-    boolean[] ok = {true};
-    long hi = Hex.parse(s, 3, ok);
-    long lo = Hex.parse(s, 19, ok);
-    long spanId = Hex.parse(s, 36, ok);
-    int f1 = Hex.digit(s.charAt(53));
-    int f2 = Hex.digit(s.charAt(54));
-    if (!ok[0] || f1 < 0 || f2 < 0) {
-      return null;
+    return from;
+  }
+
+  static long traceIdHigh(String s, int at) {
+    return Hex.parse16(s, at + 3);
+  }
+
+  static long traceIdLow(String s, int at) {
+    return Hex.parse16(s, at + 19);
+  }
+
+  static long spanId(String s, int at) {
+    return Hex.parse16(s, at + 36);
+  }
+
+  static byte flags(String s, int at) {
+    return (byte) ((Hex.digit(s.charAt(at + 53)) << 4) | Hex.digit(s.charAt(at + 54)));
+  }
+
+  /** The trimmed header when it is short enough and printable ASCII, else empty. */
+  static String traceState(String tracestate) {
+    if (tracestate == null) {
+      return "";
     }
-    if ((hi == 0 && lo == 0) || spanId == 0) {
-      return null;
-    }
-    String state = "";
-    if (tracestate != null) {
-      String t = tracestate.trim();
-      if (t.length() <= MAX_TRACESTATE_LENGTH && isPrintableAscii(t)) {
-        state = t;
-      }
-    }
-    return new SpanContext(hi, lo, spanId, (byte) ((f1 << 4) | f2), state, true);
+    String t = tracestate.trim();
+    return t.length() <= MAX_TRACESTATE_LENGTH && isPrintableAscii(t) ? t : "";
   }
 
   /**

@@ -34,29 +34,66 @@ public final class Tracer {
   /** Starts a span with exactly this parent (null: a new trace). */
   public static Span startWithParent(
       String name, SpanKind kind, SpanContext parent, String origin) {
+    if (parent == null) {
+      return startRoot(name, kind, origin);
+    }
+    return child(
+        name,
+        kind,
+        parent.traceIdHigh(),
+        parent.traceIdLow(),
+        parent.isSampled(),
+        parent.traceState(),
+        parent.spanId(),
+        origin);
+  }
+
+  /**
+   * Starts a span whose parent is the remote one named by W3C trace headers, or a new trace when
+   * {@code traceparent} is absent or invalid: {@code startWithParent(name, kind,
+   * TraceParent.parse(traceparent, tracestate), origin)} without the intermediate context.
+   */
+  public static Span startWithRemoteParent(
+      String name, SpanKind kind, String traceparent, String tracestate, String origin) {
+    int at = TraceParent.validAt(traceparent);
+    if (at < 0) {
+      return startRoot(name, kind, origin);
+    }
+    return child(
+        name,
+        kind,
+        TraceParent.traceIdHigh(traceparent, at),
+        TraceParent.traceIdLow(traceparent, at),
+        (TraceParent.flags(traceparent, at) & SpanContext.FLAG_SAMPLED) != 0,
+        TraceParent.traceState(tracestate),
+        TraceParent.spanId(traceparent, at),
+        origin);
+  }
+
+  private static Span startRoot(String name, SpanKind kind, String origin) {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     long spanId = nonZero(random);
-    long hi;
-    long lo;
-    byte flags;
-    String state;
-    long parentSpanId;
-    if (parent != null) {
-      hi = parent.traceIdHigh();
-      lo = parent.traceIdLow();
-      flags = parent.isSampled() ? SpanContext.FLAG_SAMPLED : 0;
-      state = parent.traceState();
-      parentSpanId = parent.spanId();
-    } else {
-      hi = random.nextLong();
-      lo = nonZero(random);
-      flags =
-          Sampler.sampleRoot(lo, LiveSettings.get().samplerRatio()) ? SpanContext.FLAG_SAMPLED : 0;
-      state = "";
-      parentSpanId = 0;
-    }
-    return new Span(
-        name, kind, new SpanContext(hi, lo, spanId, flags, state, false), parentSpanId, origin);
+    long hi = random.nextLong();
+    long lo = nonZero(random);
+    byte flags =
+        Sampler.sampleRoot(lo, LiveSettings.get().samplerRatio()) ? SpanContext.FLAG_SAMPLED : 0;
+    return new Span(name, kind, new SpanContext(hi, lo, spanId, flags, "", false), 0, origin);
+  }
+
+  private static Span child(
+      String name,
+      SpanKind kind,
+      long traceIdHigh,
+      long traceIdLow,
+      boolean sampled,
+      String traceState,
+      long parentSpanId,
+      String origin) {
+    long spanId = nonZero(ThreadLocalRandom.current());
+    byte flags = sampled ? SpanContext.FLAG_SAMPLED : 0;
+    SpanContext context =
+        new SpanContext(traceIdHigh, traceIdLow, spanId, flags, traceState, false);
+    return new Span(name, kind, context, parentSpanId, origin);
   }
 
   /** Makes the span current on this thread until {@link #deactivate}. */

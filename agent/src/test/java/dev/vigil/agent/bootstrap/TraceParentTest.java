@@ -76,4 +76,51 @@ class TraceParentTest {
     assertThat(child.context().traceState()).isEqualTo("k=v");
     assertThat(child.isSampled()).isTrue();
   }
+
+  @Test
+  void toleratesSurroundingWhitespace() {
+    SpanContext c = TraceParent.parse(" \t" + VALID + " ", null);
+    assertThat(c).isNotNull();
+    assertThat(TraceParent.format(c)).isEqualTo(VALID);
+  }
+
+  @Test
+  void remoteParentFromHeadersMatchesTheParsedContext() {
+    SpanContext parsed = TraceParent.parse(VALID, " k=v ");
+    Span child = Tracer.startWithRemoteParent("child", SpanKind.SERVER, VALID, " k=v ", "test");
+    assertThat(child.context().traceIdHigh()).isEqualTo(parsed.traceIdHigh());
+    assertThat(child.context().traceIdLow()).isEqualTo(parsed.traceIdLow());
+    assertThat(child.parentSpanId()).isEqualTo(parsed.spanId());
+    assertThat(child.context().traceState()).isEqualTo("k=v");
+    assertThat(child.isSampled()).isTrue();
+    assertThat(child.context().isRemote()).isFalse();
+  }
+
+  @Test
+  void remoteParentKeepsTheUnsampledFlag() {
+    Span child =
+        Tracer.startWithRemoteParent(
+            "child",
+            SpanKind.SERVER,
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00",
+            null,
+            "test");
+    assertThat(child.isSampled()).isFalse();
+    assertThat(child.context().traceIdHex()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "",
+        "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
+        "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",
+        "00-4bf92f3577b34da6a3ce929d0e0e473g-00f067aa0ba902b7-01"
+      })
+  void anInvalidRemoteParentStartsANewTrace(String header) {
+    Span root = Tracer.startWithRemoteParent("root", SpanKind.SERVER, header, "k=v", "test");
+    assertThat(root.parentSpanId()).isZero();
+    assertThat(root.context().traceState()).isEmpty();
+    assertThat(root.context().traceIdHex()).isNotEqualTo("00000000000000000000000000000000");
+  }
 }

@@ -120,9 +120,14 @@ public final class FrameworkTracing {
 
     private static Span start(ServerRequest request) {
       discardTransportSpan();
+      Metadata metadata = request.metadata();
       Span span =
-          Tracer.startWithParent(
-              request.endpoint(), SpanKind.SERVER, extract(request.metadata()), NAME);
+          Tracer.startWithRemoteParent(
+              request.endpoint(),
+              SpanKind.SERVER,
+              metadata.getOrNull(Metadata.TRACEPARENT),
+              metadata.getOrNull(Metadata.TRACESTATE),
+              NAME);
       span.setAttribute("rpc.system", RPC_SYSTEM);
       span.setAttribute("rpc.service", request.service());
       span.setAttribute("rpc.method", request.endpoint());
@@ -169,7 +174,7 @@ public final class FrameworkTracing {
         }
       }
       span.setAttribute("server.address", parsed.host);
-      if (parsed.port >= 0) {
+      if (parsed.port != null) {
         span.setAttribute("server.port", parsed.port);
       }
     }
@@ -181,14 +186,18 @@ public final class FrameworkTracing {
 
   private static final int MAX_ADDRESSES = 1024;
 
-  /** {@code host:port} split at the last colon; port -1 when there is none. Immutable. */
+  /**
+   * {@code host:port} split at the last colon; port null when there is none. The port is boxed once
+   * here rather than on every call (ports are above {@code Long}'s cache of small values).
+   * Immutable.
+   */
   static final class ServerAddress {
     final String host;
-    final int port;
+    final Long port;
 
     private ServerAddress(String host, int port) {
       this.host = host;
-      this.port = port;
+      this.port = port < 0 ? null : Long.valueOf(port);
     }
 
     static ServerAddress parse(String address) {

@@ -45,9 +45,9 @@ public final class WireHeaders {
   /** Calls {@code sink} once per header to send. */
   public static void write(Metadata metadata, BiConsumer<String, String> sink) {
     StringBuilder encoded = null;
-    for (Map.Entry<String, String> e : metadata.asMap().entrySet()) {
-      String name = e.getKey();
-      String value = e.getValue();
+    for (int i = 0, n = metadata.size(); i < n; i++) {
+      String name = metadata.name(i);
+      String value = metadata.value(i);
       if (isPlain(name, value)) {
         sink.accept(name, value);
       } else {

@@ -290,9 +290,10 @@ public final class HttpClientPool implements AutoCloseable {
     for (int i = 0; i < extraHeaders.length; i += 2) {
       c.writeHeader(extraHeaders[i], extraHeaders[i + 1]);
     }
-    for (Map.Entry<String, String> header : headers.asMap().entrySet()) {
-      if (!HttpHeaders.isTransport(header.getKey())) {
-        c.writeHeader(header.getKey(), header.getValue());
+    for (int i = 0, n = headers.size(); i < n; i++) {
+      String name = headers.name(i);
+      if (!HttpHeaders.isTransport(name)) {
+        c.writeHeader(name, headers.value(i));
       }
     }
     c.writeCrlf();
@@ -517,8 +518,8 @@ public final class HttpClientPool implements AutoCloseable {
     for (int i = 0; i < extraHeaders.length; i += 2) {
       HttpHeaders.validate(extraHeaders[i], extraHeaders[i + 1]);
     }
-    if (!headers.isEmpty()) {
-      headers.asMap().forEach(HttpHeaders::validate);
+    for (int i = 0, n = headers.size(); i < n; i++) {
+      HttpHeaders.validate(headers.name(i), headers.value(i));
     }
   }
 

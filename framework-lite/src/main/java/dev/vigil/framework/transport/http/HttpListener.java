@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Enumeration;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -408,7 +407,7 @@ final class HttpListener implements Listener {
 
     static RequestHeaders read(HttpServletRequest req) {
       RequestHeaders headers = new RequestHeaders();
-      Map<String, String> values = null;
+      Metadata.Builder values = null;
       Request base = Request.getBaseRequest(req);
       if (base != null) {
         // Jetty's own fields: known headers are recognised by enum, without building strings
@@ -429,22 +428,23 @@ final class HttpListener implements Listener {
         }
       }
       if (values != null) {
-        headers.metadata = Metadata.of(values);
+        headers.metadata = values.build();
       }
       return headers;
     }
 
-    private @Nullable Map<String, String> add(
-        @Nullable Map<String, String> values, String lowerCaseName, String value) {
+    private Metadata.@Nullable Builder add(
+        Metadata.@Nullable Builder values, String lowerCaseName, String value) {
       if (lowerCaseName.equals("vigil-service")) {
         service = value;
       } else if (lowerCaseName.equals("vigil-timeout")) {
         timeout = value;
       } else if (!HttpHeaders.isTransport(lowerCaseName)) {
         if (values == null) {
-          values = new LinkedHashMap<>();
+          values = Metadata.builder();
         }
-        values.merge(lowerCaseName, value, (a, b) -> a + ", " + b);
+        String earlier = values.get(lowerCaseName);
+        values.set(lowerCaseName, earlier == null ? value : earlier + ", " + value);
       }
       return values;
     }
@@ -493,9 +493,11 @@ final class HttpListener implements Listener {
     if (!response.contentType().isEmpty()) {
       res.setContentType(response.contentType());
     }
-    for (Map.Entry<String, String> header : response.metadata().asMap().entrySet()) {
-      if (!HttpHeaders.isTransport(header.getKey())) {
-        res.setHeader(header.getKey(), header.getValue());
+    Metadata metadata = response.metadata();
+    for (int i = 0, n = metadata.size(); i < n; i++) {
+      String name = metadata.name(i);
+      if (!HttpHeaders.isTransport(name)) {
+        res.setHeader(name, metadata.value(i));
       }
     }
     byte[] body = response.body();
