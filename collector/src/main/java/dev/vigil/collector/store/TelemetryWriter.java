@@ -172,7 +172,11 @@ public final class TelemetryWriter {
       throw deadlinePassed();
     }
     h.getConnection().setNetworkTimeout(DIRECT, (int) Math.min(Integer.MAX_VALUE, 2 * leftMillis));
-    h.execute("SET LOCAL statement_timeout = " + leftMillis);
+    // set_config(..., true) is SET LOCAL with a bind parameter: one statement text for every value.
+    h.createQuery("SELECT set_config('statement_timeout', :ms, true)")
+        .bind("ms", Long.toString(leftMillis))
+        .mapTo(String.class)
+        .one();
   }
 
   private static void checkDeadline(long deadline) {
