@@ -208,16 +208,14 @@ public final class GroupCommitWriter implements AutoCloseable {
    * IngestException.Reason#TIMEOUT}: its rows will never be written. Does nothing once a writer has
    * taken it.
    */
-  boolean withdraw(Ticket ticket) {
+  void withdraw(Ticket ticket) {
     if (ticket.state.compareAndSet(QUEUED, ABANDONED)) {
       release(Math.max(1, ticket.batch.itemCount()), ticket.bytes);
       ticket.committed.completeExceptionally(
           new IngestException(
               IngestException.Reason.TIMEOUT,
               "not written: waited " + queueWaitMillis + " ms in the write queue"));
-      return true;
     }
-    return false;
   }
 
   private void release(int items, long bytes) {
@@ -258,6 +256,7 @@ public final class GroupCommitWriter implements AutoCloseable {
         break;
       } catch (RuntimeException e) {
         log.error("collector writer loop failed; continuing", e);
+        answerUnanswered(group);
       }
     }
   }
@@ -362,6 +361,28 @@ public final class GroupCommitWriter implements AutoCloseable {
       ok = true;
     } finally {
       metrics.commit((System.nanoTime() - start) / 1e9, ok);
+    }
+  }
+
+  /**
+   * Safety net for a failure outside the write's own handling: a taken request is never withdrawn,
+   * so each one still waiting gets an answer here. Where the failure struck is unknown, so is the
+   * outcome.
+   */
+  private void answerUnanswered(List<Ticket> group) {
+    IngestException unknown =
+        new IngestException(
+            IngestException.Reason.OUTCOME_UNKNOWN,
+            "collector writer failed; the data may be stored");
+    boolean any = false;
+    for (Ticket t : group) {
+      if (!t.committed.isDone()) {
+        any = true;
+        complete(List.of(t), unknown);
+      }
+    }
+    if (any) {
+      metrics.commitUnknown();
     }
   }
 
