@@ -34,73 +34,32 @@ class DatabaseOutageTest {
 
   @Test
   void clientsGet503DuringAnOutageNothingAcknowledgedIsLostAndIngestResumes() throws Exception {
-    Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-    AtomicInteger unavailable = new AtomicInteger();
-    AtomicInteger missingRetryAfter = new AtomicInteger();
-    AtomicInteger unexpected = new AtomicInteger();
-    AtomicBoolean running = new AtomicBoolean(true);
-    ExecutorService clients = Executors.newFixedThreadPool(4);
     try (CollectorServer collector =
-        TestCollector.start(
-            postgres,
-            b -> b.probeInterval(Duration.ofMillis(200)).commitTimeout(Duration.ofSeconds(5)))) {
-      for (int c = 0; c < 4; c++) {
-        clients.submit(
-            () -> {
-              while (running.get()) {
-                byte[] traceId = Spans.randomId(16);
-                try {
-                  HttpResponse<byte[]> response =
-                      TestCollector.post(
-                          collector,
-                          "/v1/traces",
-                          "application/x-protobuf",
-                          Spans.trace(traceId, "outage", SPANS_PER_REQUEST).toByteArray());
-                  if (response.statusCode() == 200) {
-                    acknowledged.add(Spans.hex(traceId));
-                  } else if (response.statusCode() == 503) {
-                    unavailable.incrementAndGet();
-                    if (response.headers().firstValue("Retry-After").isEmpty()) {
-                      missingRetryAfter.incrementAndGet();
-                    }
-                    Thread.sleep(50);
-                  } else {
-                    unexpected.incrementAndGet();
-                  }
-                } catch (InterruptedException e) {
-                  return;
-                } catch (Exception e) {
-                  unexpected.incrementAndGet();
-                }
-              }
-            });
-      }
-      awaitAcknowledged(acknowledged, 20);
+            TestCollector.start(
+                postgres,
+                b -> b.probeInterval(Duration.ofMillis(200)).commitTimeout(Duration.ofSeconds(5)));
+        Load load = new Load(collector, 4, "outage")) {
+      awaitAcknowledged(load.acknowledged, 20);
 
       postgres.refuseConnections();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      while (unavailable.get() < 5 && System.nanoTime() < deadline) {
+      while (load.refused.size() < 5 && System.nanoTime() < deadline) {
         Thread.sleep(50);
       }
-      assertThat(unavailable.get()).isGreaterThanOrEqualTo(5);
+      assertThat(load.refused.size()).isGreaterThanOrEqualTo(5);
       Thread.sleep(1500); // several failed probes
       assertThat(TestCollector.get(collector, "/ready").statusCode()).isEqualTo(503);
-      int acknowledgedDuringOutage = acknowledged.size();
+      int acknowledgedDuringOutage = load.acknowledged.size();
 
       postgres.allowConnections();
-      awaitAcknowledged(acknowledged, acknowledgedDuringOutage + 20);
+      awaitAcknowledged(load.acknowledged, acknowledgedDuringOutage + 20);
       assertThat(TestCollector.get(collector, "/ready").statusCode()).isEqualTo(200);
 
-      running.set(false);
-      clients.shutdown();
-      assertThat(clients.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-
-      assertThat(missingRetryAfter.get()).isZero();
-      assertThat(unexpected.get()).isZero();
-      assertThat(storedTraces(acknowledged)).isEqualTo(acknowledged.size());
+      assertThat(load.stop()).isTrue();
+      assertThat(load.missingRetryAfter.get()).isZero();
+      assertThat(load.unexpected).isEmpty();
+      assertThat(storedTraces(load.acknowledged)).isEqualTo(load.acknowledged.size());
     } finally {
-      running.set(false);
-      clients.shutdownNow();
       postgres.allowConnections();
     }
   }
@@ -109,51 +68,16 @@ class DatabaseOutageTest {
   void severalWritersRideOutLostConnectionsAndAnOutageStoringExactlyWhatWasAcknowledged()
       throws Exception {
     String service = "outage-writers";
-    Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-    Set<String> refused = ConcurrentHashMap.newKeySet();
-    AtomicInteger missingRetryAfter = new AtomicInteger();
-    List<String> unexpected = new CopyOnWriteArrayList<>();
-    AtomicBoolean running = new AtomicBoolean(true);
-    ExecutorService clients = Executors.newFixedThreadPool(6);
     try (CollectorServer collector =
-        TestCollector.start(
-            postgres,
-            b ->
-                b.writerThreads(3)
-                    .probeInterval(Duration.ofMillis(200))
-                    .commitTimeout(Duration.ofSeconds(5)))) {
-      for (int c = 0; c < 6; c++) {
-        clients.submit(
-            () -> {
-              while (running.get()) {
-                byte[] traceId = Spans.randomId(16);
-                try {
-                  HttpResponse<byte[]> response =
-                      TestCollector.post(
-                          collector,
-                          "/v1/traces",
-                          "application/x-protobuf",
-                          Spans.trace(traceId, service, SPANS_PER_REQUEST).toByteArray());
-                  int status = response.statusCode();
-                  if (status == 200) {
-                    acknowledged.add(Spans.hex(traceId));
-                  } else if (status == 503 || status == 429) {
-                    refused.add(Spans.hex(traceId));
-                    if (response.headers().firstValue("Retry-After").isEmpty()) {
-                      missingRetryAfter.incrementAndGet();
-                    }
-                    Thread.sleep(50);
-                  } else {
-                    unexpected.add(status + " " + new String(response.body(), UTF_8));
-                  }
-                } catch (InterruptedException e) {
-                  return;
-                } catch (Exception e) {
-                  unexpected.add(e.toString());
-                }
-              }
-            });
-      }
+            TestCollector.start(
+                postgres,
+                b ->
+                    b.writerThreads(3)
+                        .probeInterval(Duration.ofMillis(200))
+                        .commitTimeout(Duration.ofSeconds(5)));
+        Load load = new Load(collector, 6, service)) {
+      Set<String> acknowledged = load.acknowledged;
+      Set<String> refused = load.refused;
       awaitAcknowledged(acknowledged, 20);
 
       // Every connection dies at once, while the database stays up.
@@ -172,12 +96,9 @@ class DatabaseOutageTest {
       postgres.allowConnections();
       awaitAcknowledged(acknowledged, acknowledged.size() + 40);
 
-      running.set(false);
-      clients.shutdown();
-      assertThat(clients.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-
-      assertThat(unexpected).isEmpty();
-      assertThat(missingRetryAfter.get()).isZero();
+      assertThat(load.stop()).isTrue();
+      assertThat(load.unexpected).isEmpty();
+      assertThat(load.missingRetryAfter.get()).isZero();
       assertThat(storedTraces(acknowledged)).isEqualTo(acknowledged.size());
       assertThat(storedSpans(acknowledged)).isEqualTo(acknowledged.size() * SPANS_PER_REQUEST);
       double unknown =
@@ -191,9 +112,69 @@ class DatabaseOutageTest {
         assertThat(entryCount(service)).isEqualTo(acknowledged.size());
       }
     } finally {
+      postgres.allowConnections();
+    }
+  }
+
+  /**
+   * Clients posting one trace of {@link #SPANS_PER_REQUEST} spans per request in a loop, pausing
+   * briefly after a 503, and recording each answer by trace id.
+   */
+  static final class Load implements AutoCloseable {
+    final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    final Set<String> refused = ConcurrentHashMap.newKeySet();
+    final AtomicInteger missingRetryAfter = new AtomicInteger();
+    final List<String> unexpected = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final ExecutorService clients;
+
+    Load(CollectorServer collector, int clientCount, String service) {
+      clients = Executors.newFixedThreadPool(clientCount);
+      for (int c = 0; c < clientCount; c++) {
+        clients.submit(() -> post(collector, service));
+      }
+    }
+
+    private void post(CollectorServer collector, String service) {
+      while (running.get()) {
+        byte[] traceId = Spans.randomId(16);
+        try {
+          HttpResponse<byte[]> response =
+              TestCollector.post(
+                  collector,
+                  "/v1/traces",
+                  "application/x-protobuf",
+                  Spans.trace(traceId, service, SPANS_PER_REQUEST).toByteArray());
+          if (response.statusCode() == 200) {
+            acknowledged.add(Spans.hex(traceId));
+          } else if (response.statusCode() == 503) {
+            refused.add(Spans.hex(traceId));
+            if (response.headers().firstValue("Retry-After").isEmpty()) {
+              missingRetryAfter.incrementAndGet();
+            }
+            Thread.sleep(50);
+          } else {
+            unexpected.add(response.statusCode() + " " + new String(response.body(), UTF_8));
+          }
+        } catch (InterruptedException e) {
+          return;
+        } catch (Exception e) {
+          unexpected.add(e.toString());
+        }
+      }
+    }
+
+    /** Stops the clients after their current request; true once all have stopped. */
+    boolean stop() throws InterruptedException {
+      running.set(false);
+      clients.shutdown();
+      return clients.awaitTermination(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
       running.set(false);
       clients.shutdownNow();
-      postgres.allowConnections();
     }
   }
 

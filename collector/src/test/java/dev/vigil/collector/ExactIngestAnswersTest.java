@@ -263,15 +263,7 @@ class ExactIngestAnswersTest {
   }
 
   static int storedSpans(String traceIdHex) throws Exception {
-    try (Connection c = postgres.connect();
-        PreparedStatement q =
-            c.prepareStatement("SELECT count(*) FROM spans WHERE trace_id = decode(?, 'hex')")) {
-      q.setString(1, traceIdHex);
-      try (ResultSet rs = q.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    }
+    return Spans.stored(postgres, traceIdHex);
   }
 
   /** Server spans of {@code service} counted in the per-minute rollups (one per stored trace). */
