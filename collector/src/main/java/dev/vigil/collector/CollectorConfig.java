@@ -190,7 +190,11 @@ public final class CollectorConfig {
     return writerThreads;
   }
 
-  /** How long a request waits for the commit carrying its data before answering 503. */
+  /**
+   * The time budget of one export request: it waits at most half of it in the write queue (then is
+   * withdrawn unwritten and answered 503), and the write carrying it has a quarter as deadline and
+   * {@code statement_timeout}, so the answer comes within this budget while the database answers.
+   */
   public Duration commitTimeout() {
     return commitTimeout;
   }

@@ -41,8 +41,9 @@ public final class CollectorServer implements AutoCloseable {
   static final long DROP_LOG_INTERVAL_SECONDS = 60;
 
   /**
-   * How much longer than the commit timeout stopping waits for requests in flight: a request waits
-   * at most the commit timeout for its commit, then needs only to write its answer.
+   * How much longer than the commit timeout stopping waits for requests in flight: a request is
+   * answered within the commit timeout while the database answers (within 1.25 times it when the
+   * database stops answering, through the socket timeout), then needs only to write its answer.
    */
   static final Duration STOP_MARGIN = Duration.ofSeconds(5);
 
@@ -89,6 +90,7 @@ public final class CollectorServer implements AutoCloseable {
             config.maxQueueBytes(),
             config.maxBatchItems(),
             config.writerThreads(),
+            config.commitTimeout(),
             config.probeInterval().toMillis());
     this.writer = groupCommit;
     OtlpConverter converter =
@@ -135,7 +137,6 @@ public final class CollectorServer implements AutoCloseable {
               metrics,
               config.tokens(),
               config.maxBodyBytes(),
-              config.commitTimeout(),
               config.retryAfterSeconds()));
     }
     javalin.get("/health", ctx -> ctx.result("ok"));

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vigil.testing.PostgresExtension;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -164,14 +162,6 @@ class GroupCommitTest {
   }
 
   static int visibleSpans(String traceIdHex) throws Exception {
-    try (Connection c = postgres.connect();
-        PreparedStatement q =
-            c.prepareStatement("SELECT count(*) FROM spans WHERE trace_id = decode(?, 'hex')")) {
-      q.setString(1, traceIdHex);
-      try (ResultSet rs = q.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    }
+    return Spans.stored(postgres, traceIdHex);
   }
 }

@@ -1,6 +1,7 @@
 package dev.vigil.collector;
 
 import com.google.protobuf.ByteString;
+import dev.vigil.testing.PostgresExtension;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -9,6 +10,10 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.HexFormat;
 
 /** Builds OTLP trace requests for tests: one trace of {@code n} spans per request. */
@@ -26,6 +31,19 @@ final class Spans {
 
   static String hex(byte[] id) {
     return HexFormat.of().formatHex(id);
+  }
+
+  /** Rows stored in {@code postgres} for the trace, duplicates included. */
+  static int stored(PostgresExtension postgres, String traceIdHex) throws SQLException {
+    try (Connection c = postgres.connect();
+        PreparedStatement q =
+            c.prepareStatement("SELECT count(*) FROM spans WHERE trace_id = decode(?, 'hex')")) {
+      q.setString(1, traceIdHex);
+      try (ResultSet rs = q.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
   }
 
   /** A request carrying one trace: a SERVER root and {@code n - 1} INTERNAL children. */

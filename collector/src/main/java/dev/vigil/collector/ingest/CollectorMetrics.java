@@ -28,9 +28,10 @@ import java.util.function.DoubleSupplier;
  *       items not stored, whether rejected one by one (partial success) or with their request.
  * </ul>
  *
- * Also the write queue depth, commit latency, and what the input limits cut ({@code truncated},
- * {@code attributes_dropped}, {@code events_dropped}). Each collector has its own registry so
- * several in one JVM never clash.
+ * Also the write queue depth, commit latency and results ({@code commits_total}, and {@code
+ * commit_unknown_total} for commits whose outcome a lost connection hid), and what the input limits
+ * cut ({@code truncated}, {@code attributes_dropped}, {@code events_dropped}). Each collector has
+ * its own registry so several in one JVM never clash.
  *
  * <p>Thread-safe.
  */
@@ -51,6 +52,7 @@ public final class CollectorMetrics {
   private final Map<Signal, long[]> lastLogged = new EnumMap<>(Signal.class);
   private final Histogram commitLatency;
   private final Counter commits;
+  private final Counter commitUnknown;
 
   public CollectorMetrics() {
     Counter messagesC = counter("vigil_collector_messages", "Export requests received.");
@@ -93,6 +95,13 @@ public final class CollectorMetrics {
             .name("vigil_collector_commits_total")
             .help("Grouped batches written, by result.")
             .labelNames("result")
+            .register(registry);
+    commitUnknown =
+        Counter.builder()
+            .name("vigil_collector_commit_unknown_total")
+            .help(
+                "Grouped batches whose connection failed while COMMIT was in flight: answered 503"
+                    + " though they may be stored, so a retry can duplicate them.")
             .register(registry);
   }
 
@@ -159,6 +168,11 @@ public final class CollectorMetrics {
       commitLatency.observe(seconds);
     }
     commits.labelValues(ok ? "ok" : "failed").inc();
+  }
+
+  /** A grouped batch whose commit outcome is unknown (connection lost during COMMIT). */
+  public void commitUnknown() {
+    commitUnknown.inc();
   }
 
   /**

@@ -10,7 +10,9 @@ import dev.vigil.collector.model.SpanRow;
 import dev.vigil.collector.model.TelemetryBatch;
 import dev.vigil.collector.store.EncodedRows;
 import dev.vigil.collector.store.Store;
+import dev.vigil.collector.store.StoreException;
 import dev.vigil.collector.store.TelemetryWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,15 +29,29 @@ import org.slf4j.LoggerFactory;
 /**
  * Group commit: coalesces the batches of concurrent export requests into one transaction per writer
  * cycle, and completes each request's future only once the transaction carrying its rows has
- * committed. A 200 from the endpoint therefore means the data is in PostgreSQL.
+ * committed. A 200 from the endpoint therefore means the data is in PostgreSQL, and every failure
+ * means it is not and never will be, with one exception counted apart (below).
+ *
+ * <p>Time: a request waits at most half the commit timeout in the queue; if no writer has taken it
+ * by then it is withdrawn (atomically against the writers, which skip withdrawn requests) and fails
+ * with {@link IngestException.Reason#TIMEOUT}. Once taken it waits for the outcome of its write,
+ * which is bounded: a quarter of the commit timeout as deadline and {@code statement_timeout}, and
+ * a socket timeout behind them (see {@link TelemetryWriter}). A slow or hung database thus yields a
+ * rollback and a known failure, never a late commit of data already answered with an error.
+ *
+ * <p>Failures, by what the database said ({@link StoreException.Kind}): connection-class failures
+ * fail the group with {@link IngestException.Reason#UNAVAILABLE}; if the database is then
+ * unreachable, every writer thread fails what is queued, new batches are refused the same way, and
+ * one thread probes until the database answers again, after which all resume by themselves.
+ * Timeouts and other transient refusals fail the group with {@link IngestException.Reason#TIMEOUT}.
+ * A group the database rejects for its content is split in halves and retried, so that only the
+ * request whose data is bad fails ({@link IngestException.Reason#REJECTED}). If the connection
+ * fails while COMMIT is in flight the outcome is unknown: the group fails with {@link
+ * IngestException.Reason#OUTCOME_UNKNOWN} and is counted in {@code
+ * vigil_collector_commit_unknown_total}; only then can a client's retry store a duplicate.
  *
  * <p>The queue is bounded by items and by request bytes; {@link #submit} never blocks and refuses
- * with {@link IngestException.Reason#SATURATED} when full. When the database is unreachable the
- * writer fails the batch it holds and everything queued with {@link
- * IngestException.Reason#UNAVAILABLE} (the transaction rolled back, so nothing of it is stored),
- * refuses new batches the same way, and probes the database until it answers again; ingest then
- * resumes by itself. A batch the database rejects for its content is retried request by request so
- * that one bad request cannot fail the others grouped with it.
+ * with {@link IngestException.Reason#SATURATED} when full.
  *
  * <p>Thread-safe. Owns its writer threads; {@link #close()} stops them after draining the queue.
  */
@@ -74,6 +90,8 @@ public final class GroupCommitWriter implements AutoCloseable {
   private final int maxQueueItems;
   private final long maxQueueBytes;
   private final int maxBatchItems;
+  private final long queueWaitMillis;
+  private final long writeBudgetNanos;
   private final long probeIntervalMillis;
   private final LinkedBlockingQueue<Ticket> queue = new LinkedBlockingQueue<>();
   private final AtomicLong queuedItems = new AtomicLong();
@@ -92,6 +110,7 @@ public final class GroupCommitWriter implements AutoCloseable {
       long maxQueueBytes,
       int maxBatchItems,
       int writerThreads,
+      Duration commitTimeout,
       long probeIntervalMillis) {
     this.store = requireNonNull(store, "store");
     this.writer = requireNonNull(writer, "writer");
@@ -100,6 +119,8 @@ public final class GroupCommitWriter implements AutoCloseable {
     this.maxQueueItems = maxQueueItems;
     this.maxQueueBytes = maxQueueBytes;
     this.maxBatchItems = maxBatchItems;
+    this.queueWaitMillis = Math.max(1, commitTimeout.toMillis() / 2);
+    this.writeBudgetNanos = Math.max(1_000_000, commitTimeout.toNanos() / 4);
     this.probeIntervalMillis = probeIntervalMillis;
     this.healthy = store.isMigrated();
     metrics.queueDepth(queuedItems::get, queuedBytes::get);
@@ -161,15 +182,40 @@ public final class GroupCommitWriter implements AutoCloseable {
   }
 
   /**
-   * Withdraws a ticket whose request gave up waiting. Returns true if it was still queued, so its
-   * rows will never be written; false if a write already holds it (it may still commit).
+   * The outcome of {@code ticket}: completes normally once its rows are committed, exceptionally
+   * with an {@link IngestException} once they are known not to be (or, for {@link
+   * IngestException.Reason#OUTCOME_UNKNOWN}, may be). A ticket still queued after half the commit
+   * timeout is withdrawn and fails with {@link IngestException.Reason#TIMEOUT}; one a writer has
+   * taken is never given up on, as its write is bounded in time.
    */
-  public boolean abandon(Ticket ticket) {
+  public CompletableFuture<Void> outcome(Ticket ticket) {
+    CompletableFuture<Void> committed = ticket.committed;
+    if (committed.isDone()) {
+      return committed;
+    }
+    return committed
+        .copy()
+        .orTimeout(queueWaitMillis, TimeUnit.MILLISECONDS)
+        .exceptionallyCompose(
+            e -> {
+              withdraw(ticket);
+              return committed;
+            });
+  }
+
+  /**
+   * Withdraws {@code ticket} if it is still queued, failing it with {@link
+   * IngestException.Reason#TIMEOUT}: its rows will never be written. Does nothing once a writer has
+   * taken it.
+   */
+  void withdraw(Ticket ticket) {
     if (ticket.state.compareAndSet(QUEUED, ABANDONED)) {
       release(Math.max(1, ticket.batch.itemCount()), ticket.bytes);
-      return true;
+      ticket.committed.completeExceptionally(
+          new IngestException(
+              IngestException.Reason.TIMEOUT,
+              "not written: waited " + queueWaitMillis + " ms in the write queue"));
     }
-    return false;
   }
 
   private void release(int items, long bytes) {
@@ -203,45 +249,97 @@ public final class GroupCommitWriter implements AutoCloseable {
           }
         }
         if (!group.isEmpty()) {
-          writeGroup(group, slot);
+          writeGroup(group, slot, System.nanoTime() + writeBudgetNanos);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
       } catch (RuntimeException e) {
         log.error("collector writer loop failed; continuing", e);
+        answerUnanswered(group);
       }
     }
   }
 
-  private void writeGroup(List<Ticket> group, int slot) {
+  /**
+   * Writes {@code group} in one transaction by {@code deadline} and completes its tickets with the
+   * outcome. A group refused for its content is split in halves and each half retried (by the same
+   * deadline), so that only the requests whose data is bad fail.
+   */
+  private void writeGroup(List<Ticket> group, int slot, long deadline) {
+    StoreException.Kind kind;
+    Exception failure;
     try {
-      write(group, slot);
+      write(group, slot, deadline);
       complete(group, null);
+      return;
     } catch (RuntimeException e) {
-      if (!store.isReachable()) {
-        healthy = false;
-        log.warn(
-            "database unavailable, failing {} queued requests until it is back: {}",
-            group.size() + queue.size(),
-            e.toString());
-        complete(
-            group, new IngestException(IngestException.Reason.UNAVAILABLE, "database unavailable"));
-      } else if (group.size() > 1) {
-        for (Ticket t : group) {
-          writeGroup(List.of(t), slot);
-        }
-      } else {
-        log.error("database refused a batch of {} items", group.get(0).batch.itemCount(), e);
+      kind = StoreException.kindOf(e);
+      failure = e;
+    }
+    switch (kind) {
+      case UNAVAILABLE -> {
         complete(
             group,
             new IngestException(
-                IngestException.Reason.FAILED, "database refused the batch: " + rootMessage(e)));
+                IngestException.Reason.UNAVAILABLE,
+                "database unavailable, nothing stored: " + rootMessage(failure)));
+        checkReachable(failure);
+      }
+      case COMMIT_UNKNOWN -> {
+        metrics.commitUnknown();
+        log.warn(
+            "connection lost while committing {} requests; they may or may not be stored: {}",
+            group.size(),
+            failure.toString());
+        complete(
+            group,
+            new IngestException(
+                IngestException.Reason.OUTCOME_UNKNOWN,
+                "the connection to the database failed during commit; the data may be stored"));
+        checkReachable(failure);
+      }
+      case RETRYABLE ->
+          complete(
+              group,
+              new IngestException(
+                  IngestException.Reason.TIMEOUT,
+                  "not stored, database too slow or busy: " + rootMessage(failure)));
+      case REJECTED, FAILED -> {
+        if (group.size() > 1) {
+          int half = group.size() / 2;
+          writeGroup(group.subList(0, half), slot, deadline);
+          writeGroup(group.subList(half, group.size()), slot, deadline);
+        } else {
+          log.error(
+              "database refused a request of {} items", group.get(0).batch.itemCount(), failure);
+          complete(
+              group,
+              new IngestException(
+                  kind == StoreException.Kind.REJECTED
+                      ? IngestException.Reason.REJECTED
+                      : IngestException.Reason.FAILED,
+                  "database refused the data: " + rootMessage(failure)));
+        }
       }
     }
   }
 
-  private void write(List<Ticket> group, int slot) {
+  /**
+   * After a connection-class failure: if the database cannot be reached now, stops taking batches
+   * until a probe finds it again. The failed group is answered first, as this may take a while.
+   */
+  private void checkReachable(Exception failure) {
+    if (healthy && !store.isReachable()) {
+      healthy = false;
+      log.warn(
+          "database unavailable, failing {} queued requests until it is back: {}",
+          queue.size(),
+          failure.toString());
+    }
+  }
+
+  private void write(List<Ticket> group, int slot, long deadline) {
     TelemetryBatch batch = merge(group);
     RollupBatch aggregates;
     List<EncodedRows> encoded = new ArrayList<>(group.size());
@@ -259,10 +357,32 @@ public final class GroupCommitWriter implements AutoCloseable {
     long start = System.nanoTime();
     boolean ok = false;
     try {
-      writer.write(batch, encoded, aggregates, slot);
+      writer.write(batch, encoded, aggregates, slot, deadline);
       ok = true;
     } finally {
       metrics.commit((System.nanoTime() - start) / 1e9, ok);
+    }
+  }
+
+  /**
+   * Safety net for a failure outside the write's own handling: a taken request is never withdrawn,
+   * so each one still waiting gets an answer here. Where the failure struck is unknown, so is the
+   * outcome.
+   */
+  private void answerUnanswered(List<Ticket> group) {
+    IngestException unknown =
+        new IngestException(
+            IngestException.Reason.OUTCOME_UNKNOWN,
+            "collector writer failed; the data may be stored");
+    boolean any = false;
+    for (Ticket t : group) {
+      if (!t.committed.isDone()) {
+        any = true;
+        complete(List.of(t), unknown);
+      }
+    }
+    if (any) {
+      metrics.commitUnknown();
     }
   }
 
@@ -281,7 +401,8 @@ public final class GroupCommitWriter implements AutoCloseable {
     RollupBatch expired = rollups.expired();
     if (!expired.isEmpty()) {
       try {
-        writer.write(TelemetryBatch.EMPTY, List.of(), expired, slot);
+        writer.write(
+            TelemetryBatch.EMPTY, List.of(), expired, slot, System.nanoTime() + writeBudgetNanos);
       } catch (RuntimeException e) {
         log.warn("could not write {} dependency edges: {}", expired.edges().size(), e.toString());
       }

@@ -1,8 +1,8 @@
 package dev.vigil.collector.ingest;
 
 /**
- * Why the writer did not commit a submitted batch. Nothing of the batch is stored (unless {@link
- * Reason#TIMEOUT} raced with a commit, which at-least-once delivery tolerates).
+ * Why the writer did not commit a submitted batch. Nothing of the batch is stored, now or later,
+ * except possibly for {@link Reason#OUTCOME_UNKNOWN}, so a client's retry stores exactly one copy.
  */
 public final class IngestException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -13,9 +13,19 @@ public final class IngestException extends RuntimeException {
     SATURATED,
     /** The database is unreachable or not migrated yet: retry later (HTTP 503). */
     UNAVAILABLE,
-    /** The commit did not happen within the request timeout: retry later (HTTP 503). */
+    /**
+     * Not written in time: withdrawn from the queue, or the write was rolled back at its deadline
+     * or for another transient reason (statement timeout, deadlock): retry later (HTTP 503).
+     */
     TIMEOUT,
-    /** The database refused this batch on its own: retrying will not help (HTTP 500). */
+    /**
+     * The connection failed while the commit carrying the batch was in flight, so it may or may not
+     * be stored: retry later (HTTP 503). The one case where a retry can store a duplicate.
+     */
+    OUTCOME_UNKNOWN,
+    /** The database refused this batch's data on its own: retrying will not help (HTTP 400). */
+    REJECTED,
+    /** The database failed this batch on its own for another reason (HTTP 500). */
     FAILED,
     /** The collector is shutting down (HTTP 503). */
     STOPPED

@@ -25,23 +25,22 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The OTLP/HTTP receiver for one signal, following the OTLP/HTTP specification: binary protobuf or
  * JSON bodies, optionally gzip-encoded; 200 with the signal's export response (carrying partial
- * success when items were rejected) only once the data is committed; 400 for undecodable bodies,
- * 401 without a valid bearer token, 413 for bodies over the limit, 415 for other content types, 429
- * when the write queue is full and 503 when the database is unavailable, both with {@code
- * Retry-After}. Error bodies are {@code google.rpc.Status} messages in the request's format.
+ * success when items were rejected) only once the data is committed; 400 for undecodable bodies and
+ * for data the database refuses, 401 without a valid bearer token, 413 for bodies over the limit,
+ * 415 for other content types, 429 when the write queue is full and 503 when the database is
+ * unavailable or too slow, both with {@code Retry-After}. Every answer but 200 means that nothing
+ * of the request is or will be stored (see {@link GroupCommitWriter} for the one exception). Error
+ * bodies are {@code google.rpc.Status} messages in the request's format.
  *
  * <p>Thread-safe: holds only immutable configuration and thread-safe collaborators.
  */
@@ -64,7 +63,6 @@ public final class OtlpHttpEndpoint implements Handler {
   private final CollectorMetrics metrics;
   private final List<byte[]> tokens;
   private final long maxBodyBytes;
-  private final Duration commitTimeout;
   private final String retryAfter;
 
   public OtlpHttpEndpoint(
@@ -74,7 +72,6 @@ public final class OtlpHttpEndpoint implements Handler {
       CollectorMetrics metrics,
       Set<String> tokens,
       long maxBodyBytes,
-      Duration commitTimeout,
       int retryAfterSeconds) {
     this.signal = requireNonNull(signal, "signal");
     this.converter = requireNonNull(converter, "converter");
@@ -82,7 +79,6 @@ public final class OtlpHttpEndpoint implements Handler {
     this.metrics = requireNonNull(metrics, "metrics");
     this.tokens = tokens.stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toList();
     this.maxBodyBytes = maxBodyBytes;
-    this.commitTimeout = commitTimeout;
     this.retryAfter = Integer.toString(retryAfterSeconds);
   }
 
@@ -178,26 +174,22 @@ public final class OtlpHttpEndpoint implements Handler {
     GroupCommitWriter.Ticket ticket = writer.submit(conversion.batch(), body.length);
     CompletableFuture<Void> committed = ticket.committed();
     if (committed.isDone()) {
-      finish(ctx, json, conversion, ticket, committed);
+      finish(ctx, json, conversion, committed);
       return;
     }
     ctx.future(
         () ->
-            committed
-                .orTimeout(commitTimeout.toMillis(), TimeUnit.MILLISECONDS)
+            writer
+                .outcome(ticket)
                 .handle(
                     (ok, error) -> {
-                      finish(ctx, json, conversion, ticket, committed);
+                      finish(ctx, json, conversion, committed);
                       return null;
                     }));
   }
 
   private void finish(
-      Context ctx,
-      boolean json,
-      Conversion conversion,
-      GroupCommitWriter.Ticket ticket,
-      CompletableFuture<Void> committed) {
+      Context ctx, boolean json, Conversion conversion, CompletableFuture<Void> committed) {
     Throwable error = null;
     try {
       committed.join();
@@ -212,16 +204,13 @@ public final class OtlpHttpEndpoint implements Handler {
     }
     metrics.messageDropped(signal);
     metrics.itemsDropped(signal, conversion.batch().itemCount());
-    if (error instanceof TimeoutException) {
-      writer.abandon(ticket);
-      ctx.header("Retry-After", retryAfter);
-      status(ctx, 503, json, UNAVAILABLE, "timed out waiting for the database to commit");
-    } else if (error instanceof IngestException ingest) {
+    if (error instanceof IngestException ingest) {
       switch (ingest.reason()) {
         case SATURATED -> {
           ctx.header("Retry-After", retryAfter);
           status(ctx, 429, json, RESOURCE_EXHAUSTED, ingest.getMessage());
         }
+        case REJECTED -> status(ctx, 400, json, INVALID_ARGUMENT, ingest.getMessage());
         case FAILED -> status(ctx, 500, json, INTERNAL, ingest.getMessage());
         default -> {
           ctx.header("Retry-After", retryAfter);

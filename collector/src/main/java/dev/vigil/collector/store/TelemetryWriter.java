@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -29,6 +31,13 @@ import org.postgresql.copy.CopyManager;
  * single transaction: rows are streamed with {@code COPY ... FROM STDIN} and rollups are added with
  * {@code INSERT ... ON CONFLICT DO UPDATE}. Missing day partitions are created first, in their own
  * short transactions. Either everything in the batch is committed or nothing is.
+ *
+ * <p>A write given a deadline is bounded in time and its outcome is known: each statement runs
+ * under a {@code statement_timeout} of the time left when its transaction starts, no statement
+ * starts after the deadline, and a server that stops answering altogether is given up on after
+ * twice that time (the connection's socket timeout). Failures are {@link StoreException}s whose
+ * {@link StoreException#kind() kind} says whether the transaction rolled back; only a connection
+ * lost while COMMIT is in flight leaves it unknown ({@link StoreException.Kind#COMMIT_UNKNOWN}).
  *
  * <p>Thread-safe: holds no per-batch state; the caches of known partitions and resources are
  * concurrent.
@@ -45,7 +54,11 @@ public final class TelemetryWriter {
       "COPY metric_points (time_ns, start_ns, resource_id, value, count, sum, type, monotonic,"
           + " service, name, unit, bounds, counts, attributes) FROM STDIN";
 
+  /** For {@link #write(TelemetryBatch, List, RollupBatch, int, long)}: no time limit. */
+  public static final long NO_DEADLINE = Long.MIN_VALUE;
+
   private static final int MAX_KNOWN_RESOURCES = 100_000;
+  private static final Executor DIRECT = Runnable::run;
 
   private final Jdbi jdbi;
   private final Partitions partitions;
@@ -56,9 +69,9 @@ public final class TelemetryWriter {
     this.partitions = requireNonNull(partitions, "partitions");
   }
 
-  /** Writes and commits {@code batch} and {@code rollups}; throws if nothing was committed. */
+  /** Writes and commits {@code batch} and {@code rollups}, without a deadline. */
   public void write(TelemetryBatch batch, RollupBatch rollups) {
-    write(batch, List.of(EncodedRows.of(batch)), rollups, 0);
+    write(batch, List.of(EncodedRows.of(batch)), rollups, 0, NO_DEADLINE);
   }
 
   /**
@@ -69,15 +82,23 @@ public final class TelemetryWriter {
    * @param encoded the same rows already encoded, one element per request
    * @param slot the caller's writer slot: concurrent callers with different slots add to different
    *     rollup rows, so they never wait for each other's commit
+   * @param deadlineNanos the {@link System#nanoTime()} after which no statement of the write
+   *     starts, or {@link #NO_DEADLINE}
+   * @throws StoreException if nothing was committed, or, with kind {@link
+   *     StoreException.Kind#COMMIT_UNKNOWN}, if the connection failed while COMMIT was in flight
    */
   public void write(
-      TelemetryBatch batch, List<EncodedRows> encoded, RollupBatch rollups, int slot) {
+      TelemetryBatch batch,
+      List<EncodedRows> encoded,
+      RollupBatch rollups,
+      int slot,
+      long deadlineNanos) {
     try {
-      writeRows(batch, encoded, rollups, slot);
+      writeRows(batch, encoded, rollups, slot, deadlineNanos);
     } catch (RuntimeException e) {
       // A partition this process knew may have been dropped by another collector's retention.
       partitions.forget();
-      throw e;
+      throw e instanceof StoreException ? e : new StoreException("could not write batch", e);
     }
     if (knownResources.size() > MAX_KNOWN_RESOURCES) {
       knownResources.clear();
@@ -88,31 +109,89 @@ public final class TelemetryWriter {
   }
 
   private void writeRows(
-      TelemetryBatch batch, List<EncodedRows> encoded, RollupBatch rollups, int slot) {
-    ensurePartitions(batch, rollups);
+      TelemetryBatch batch,
+      List<EncodedRows> encoded,
+      RollupBatch rollups,
+      int slot,
+      long deadline) {
+    boolean[] committing = {false};
     try {
+      ensurePartitions(batch, rollups, deadline);
       jdbi.<SQLException>useTransaction(
           h -> {
+            limit(h, deadline);
             insertResources(h, batch);
             CopyManager copy = h.getConnection().unwrap(PGConnection.class).getCopyAPI();
             if (!batch.spans().isEmpty()) {
+              checkDeadline(deadline);
               copy(copy, COPY_SPANS, CopyBinary.HEADER, CopyBinary.TRAILER, encoded, r -> r.spans);
             }
             if (!batch.logs().isEmpty()) {
+              checkDeadline(deadline);
               copy(copy, COPY_LOGS, CopyBinary.HEADER, CopyBinary.TRAILER, encoded, r -> r.logs);
             }
             if (!batch.metrics().isEmpty()) {
+              checkDeadline(deadline);
               copy(copy, COPY_METRICS, null, null, encoded, r -> r.metrics);
             }
+            checkDeadline(deadline);
             upsertOperations(h, rollups, slot);
             upsertEdges(h, rollups, slot);
+            checkDeadline(deadline);
+            committing[0] = true; // useTransaction commits when this returns
           });
-    } catch (SQLException e) {
-      throw new StoreException("could not write batch: " + e.getMessage(), e);
+    } catch (SQLException | RuntimeException e) {
+      StoreException.Kind kind = StoreException.kindOf(e);
+      if (committing[0] && !rolledBackAtCommit(kind, e)) {
+        kind = StoreException.Kind.COMMIT_UNKNOWN;
+      }
+      throw new StoreException(kind, "could not write batch: " + e.getMessage(), e);
     }
   }
 
-  private void ensurePartitions(TelemetryBatch batch, RollupBatch rollups) {
+  /**
+   * Whether a failure of COMMIT is the server's answer that the transaction rolled back: a refused
+   * deferred constraint or a serialization failure. Anything else there, a lost connection above
+   * all, may have struck after the commit record was written.
+   */
+  private static boolean rolledBackAtCommit(StoreException.Kind kind, Throwable e) {
+    String state = StoreException.sqlState(e);
+    return kind == StoreException.Kind.REJECTED || (state != null && state.startsWith("40"));
+  }
+
+  /**
+   * Bounds the transaction on {@code h} by {@code deadline}: the socket timeout first, so that even
+   * the statement setting the server-side limit cannot hang, then {@code statement_timeout}.
+   */
+  private static void limit(Handle h, long deadline) throws SQLException {
+    if (deadline == NO_DEADLINE) {
+      return;
+    }
+    long leftMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+    if (leftMillis <= 0) {
+      throw deadlinePassed();
+    }
+    h.getConnection().setNetworkTimeout(DIRECT, (int) Math.min(Integer.MAX_VALUE, 2 * leftMillis));
+    // set_config(..., true) is SET LOCAL with a bind parameter: one statement text for every value.
+    h.createQuery("SELECT set_config('statement_timeout', :ms, true)")
+        .bind("ms", Long.toString(leftMillis))
+        .mapTo(String.class)
+        .one();
+  }
+
+  private static void checkDeadline(long deadline) {
+    if (deadline != NO_DEADLINE && deadline - System.nanoTime() <= 0) {
+      throw deadlinePassed();
+    }
+  }
+
+  private static StoreException deadlinePassed() {
+    return new StoreException(
+        StoreException.Kind.RETRYABLE, "write deadline passed; rolled back", null);
+  }
+
+  private void ensurePartitions(TelemetryBatch batch, RollupBatch rollups, long deadline)
+      throws SQLException {
     Set<String> needed = new TreeSet<>();
     long lastDay = Long.MIN_VALUE;
     for (SpanRow s : batch.spans()) {
@@ -149,7 +228,11 @@ public final class TelemetryWriter {
       String table = entry.substring(0, slash);
       LocalDate day = LocalDate.parse(entry.substring(slash + 1));
       if (!partitions.isKnown(table, day)) {
-        jdbi.useTransaction(h -> partitions.ensure(h, table, day));
+        jdbi.<SQLException>useTransaction(
+            h -> {
+              limit(h, deadline);
+              partitions.ensure(h, table, day);
+            });
       }
     }
   }
