@@ -31,13 +31,20 @@ class CollectorConfigTest {
                     "VIGIL_RETENTION_TRACES_DAYS", "3",
                     "VIGIL_RETENTION_LOGS_DAYS", "14",
                     "VIGIL_RETENTION_METRICS_DAYS", "90",
-                    "VIGIL_WRITER_THREADS", "2"))
+                    "VIGIL_WRITER_THREADS", "2",
+                    "VIGIL_COMMIT_TIMEOUT_MS", "6000"))
             .build();
 
     assertThat(config.traceRetentionDays()).isEqualTo(3);
     assertThat(config.logRetentionDays()).isEqualTo(14);
     assertThat(config.metricRetentionDays()).isEqualTo(90);
     assertThat(config.writerThreads()).isEqualTo(2);
+    assertThat(config.commitTimeout()).isEqualTo(java.time.Duration.ofSeconds(6));
+    assertThat(CollectorConfig.builder().build().commitTimeout())
+        .isEqualTo(java.time.Duration.ofSeconds(8));
+    assertThatThrownBy(
+            () -> CollectorConfig.fromEnvironment(Map.of("VIGIL_COMMIT_TIMEOUT_MS", "8s")))
+        .hasMessage("VIGIL_COMMIT_TIMEOUT_MS: 8s (expected: milliseconds > 0)");
     assertThatThrownBy(
             () -> CollectorConfig.fromEnvironment(Map.of("VIGIL_RETENTION_LOGS_DAYS", "0")))
         .hasMessage("VIGIL_RETENTION_LOGS_DAYS: 0 (expected: a number of days > 0)");

@@ -86,7 +86,7 @@ class ShopDemoEndToEndTest {
               "demo-output");
       reader.setDaemon(true);
       reader.start();
-      banner.get(4, TimeUnit.MINUTES);
+      banner.get(8, TimeUnit.MINUTES);
       String console = printed.get("Vigil console:").replaceAll("/$", "");
       String token = printed.get("API token:");
       assertThat(printed.get("sign in as:")).startsWith("admin / ");

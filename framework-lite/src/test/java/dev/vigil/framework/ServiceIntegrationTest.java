@@ -165,7 +165,7 @@ class ServiceIntegrationTest {
             pool.submit(
                 () -> caller.client().call("greeter", "Greeter.Slow", new Slow(600), Reply.class)));
       }
-      long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+      long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
       while (g1.server().inFlight() == 0 && System.nanoTime() < until) {
         Thread.sleep(5);
       }
@@ -173,7 +173,7 @@ class ServiceIntegrationTest {
       g1.stop(); // deregisters, drains, then closes
       List<String> nodes = new ArrayList<>();
       for (Future<Reply> f : slow) {
-        Reply r = f.get(10, TimeUnit.SECONDS);
+        Reply r = f.get(30, TimeUnit.SECONDS);
         assertThat(r.message()).isEqualTo("slept");
         nodes.add(r.node());
       }

@@ -108,7 +108,7 @@ public final class DemoLauncher {
             "--otlp-port=" + otlpPort,
             "--token=" + token),
         serverEnv);
-    waitReady(console + "/ready", Duration.ofSeconds(90));
+    waitReady(console + "/ready", Duration.ofSeconds(180));
     ensureAdminPassword(console, token, password);
     seedConfig(console, token);
 
@@ -149,7 +149,7 @@ public final class DemoLauncher {
               service),
           env);
     }
-    waitReady("http://127.0.0.1:" + gatewayPort + "/health", Duration.ofSeconds(60));
+    waitReady("http://127.0.0.1:" + gatewayPort + "/health", Duration.ofSeconds(180));
 
     System.out.println();
     System.out.println("  Vigil console:  " + console + "/");
