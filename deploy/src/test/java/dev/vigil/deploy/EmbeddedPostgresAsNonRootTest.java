@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
 class EmbeddedPostgresAsNonRootTest {
 
   @Test
-  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  @Timeout(value = 6, unit = TimeUnit.MINUTES)
   void embeddedPostgresStartsAndStopsForANonRootUser() throws Exception {
     Path root = Checkout.root();
     Path classpathFile = root.resolve("examples/target/demo-classpath.txt");

@@ -39,7 +39,7 @@ class ShopDemoEndToEndTest {
   private final HttpClient http = HttpClient.newHttpClient();
 
   @Test
-  @Timeout(value = 6, unit = TimeUnit.MINUTES)
+  @Timeout(value = 12, unit = TimeUnit.MINUTES)
   void demoShowsAllServicesReactsToConfigAndStopsCleanly() throws Exception {
     assumeTrue(
         Checkout.listening(5432), "no PostgreSQL on 127.0.0.1:5432 (bin/vigil-test starts one)");
