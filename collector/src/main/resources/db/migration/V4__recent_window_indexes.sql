@@ -1,0 +1,12 @@
+-- The console reads recent windows: the last minutes of every service and dependency edge, and the
+-- newest traces matching a search (TraceRepository searches backwards in growing time slices).
+--
+-- The rollup tables get a plain index on their minute; they hold a few rows per operation or edge
+-- and minute, so the index costs ingest almost nothing. The spans table gets a BRIN index on its
+-- start time instead of a B-tree: spans arrive roughly in time order, so one summary per 128 pages
+-- (about 48 bytes per megabyte of spans) narrows a time slice to a few pages without a B-tree's
+-- 20-odd bytes and random page writes per span. autosummarize keeps the newest ranges summarized
+-- as they fill instead of waiting for vacuum.
+CREATE INDEX operation_minutes_minute ON operation_minutes (minute_ns);
+CREATE INDEX dependency_minutes_minute ON dependency_minutes (minute_ns);
+CREATE INDEX spans_start_ns_brin ON spans USING brin (start_ns) WITH (autosummarize = on);
