@@ -7,7 +7,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
@@ -15,8 +19,8 @@ import org.jdbi.v3.core.statement.Query;
 /**
  * Reads traces: one trace by id (served by the {@code trace_id} index of every day partition), and
  * trace search by service, operation, duration, error status, one attribute and time range (served
- * by {@code (service, start_ns)} and partition pruning on the time range). All SQL is
- * parameterised.
+ * by {@code (service, start_ns)} or the BRIN index on {@code start_ns}, and partition pruning on
+ * the time range). All SQL is parameterised.
  *
  * <p>Thread-safe.
  */
@@ -28,6 +32,8 @@ public final class TraceRepository {
           + " coalesce(s.events, '[]'::jsonb)::text AS events,"
           + " coalesce(s.links, '[]'::jsonb)::text AS links,"
           + " coalesce(r.attributes, '{}'::jsonb)::text AS resource";
+
+  static final int FIRST_SLICE_MINUTES = 1;
 
   private final Jdbi jdbi;
 
@@ -60,8 +66,47 @@ public final class TraceRepository {
         : Optional.of(new Trace(Ids.hex(traceId), List.copyOf(spans)));
   }
 
-  /** Traces with a span matching {@code query}, most recent first, at most {@code limit}. */
+  /**
+   * Traces with a span matching {@code query}, most recent first (by their latest matching span),
+   * at most {@code limit}.
+   *
+   * <p>The window is searched backwards in slices growing fourfold from {@value
+   * #FIRST_SLICE_MINUTES} minute, stopping as soon as {@code limit} traces are found, so a search
+   * over a day of a busy system reads only its last minutes unless the criteria are rare. A trace
+   * found in a newer slice has its latest matching span there, so the order is the same as one
+   * search over the whole window.
+   */
   public List<TraceSummary> searchTraces(TraceQuery query) {
+    long from = Times.nanos(query.from);
+    long sliceEnd = Times.nanos(query.to);
+    long slice = FIRST_SLICE_MINUTES * 60_000_000_000L;
+    Map<String, Long> hits = new LinkedHashMap<>();
+    while (hits.size() < query.limit && sliceEnd > from) {
+      long sliceStart = Math.max(from, sliceEnd - slice);
+      for (Map.Entry<String, Long> hit : hits(query, sliceStart, sliceEnd)) {
+        if (hits.size() < query.limit) {
+          hits.putIfAbsent(hit.getKey(), hit.getValue());
+        }
+      }
+      sliceEnd = sliceStart;
+      slice = Math.multiplyExact(slice, 4);
+    }
+    if (hits.isEmpty()) {
+      return List.of();
+    }
+    Map<String, TraceSummary> summaries = summaries(hits.keySet());
+    List<TraceSummary> out = new ArrayList<>(hits.size());
+    for (String traceId : hits.keySet()) {
+      TraceSummary summary = summaries.get(traceId);
+      if (summary != null) {
+        out.add(summary);
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /** The traces with a span matching {@code query} in {@code [from, to)}, latest first. */
+  private List<Map.Entry<String, Long>> hits(TraceQuery query, long from, long to) {
     StringBuilder where = new StringBuilder("start_ns >= :from AND start_ns < :to");
     if (query.service != null) {
       where.append(" AND service = :service");
@@ -82,28 +127,12 @@ public final class TraceRepository {
       where.append(" AND attributes ->> :attributeKey = :attributeValue");
     }
     String sql =
-        "WITH hits AS (SELECT trace_id, max(start_ns) AS last_ns FROM spans WHERE "
+        "SELECT trace_id, max(start_ns) AS last_ns FROM spans WHERE "
             + where
-            + " GROUP BY trace_id ORDER BY last_ns DESC LIMIT :limit)"
-            + " SELECT h.trace_id, h.last_ns,"
-            + " (array_agg(s.service ORDER BY s.parent_span_id IS NOT NULL, s.start_ns))[1]"
-            + " AS root_service,"
-            + " (array_agg(s.name ORDER BY s.parent_span_id IS NOT NULL, s.start_ns))[1]"
-            + " AS root_name,"
-            + " min(s.start_ns) AS start_ns,"
-            + " max(s.start_ns + s.duration_ns) - min(s.start_ns) AS duration_ns,"
-            + " count(DISTINCT s.span_id) AS span_count,"
-            + " count(DISTINCT s.span_id) FILTER (WHERE s.status_code = 2) AS error_count,"
-            + " array_agg(DISTINCT s.service) AS services"
-            + " FROM hits h JOIN spans s ON s.trace_id = h.trace_id"
-            + " GROUP BY h.trace_id, h.last_ns ORDER BY h.last_ns DESC";
+            + " GROUP BY trace_id ORDER BY last_ns DESC LIMIT :limit";
     return jdbi.withHandle(
         h -> {
-          Query q =
-              h.createQuery(sql)
-                  .bind("from", Times.nanos(query.from))
-                  .bind("to", Times.nanos(query.to))
-                  .bind("limit", query.limit);
+          Query q = h.createQuery(sql).bind("from", from).bind("to", to).bind("limit", query.limit);
           if (query.service != null) {
             q.bind("service", query.service);
           }
@@ -120,18 +149,45 @@ public final class TraceRepository {
             q.bind("attributeKey", query.attributeKey).bind("attributeValue", query.attributeValue);
           }
           return q.map(
-                  (rs, ctx) ->
-                      new TraceSummary(
-                          Ids.hex(rs.getBytes("trace_id")),
-                          rs.getString("root_service"),
-                          rs.getString("root_name"),
-                          rs.getLong("start_ns"),
-                          rs.getLong("duration_ns"),
-                          rs.getInt("span_count"),
-                          rs.getInt("error_count"),
-                          strings(rs.getArray("services"))))
+                  (rs, ctx) -> Map.entry(Ids.hex(rs.getBytes("trace_id")), rs.getLong("last_ns")))
               .list();
         });
+  }
+
+  /** The summary of each trace in {@code traceIds}, from all of its spans, by trace id. */
+  private Map<String, TraceSummary> summaries(Collection<String> traceIds) {
+    // LATERAL, so each trace is read through the trace_id index whatever size the planner guesses
+    // for the bound array.
+    String sql =
+        "SELECT t.* FROM unnest(CAST(:ids AS text[])) x, LATERAL (SELECT s.trace_id,"
+            + " (array_agg(s.service ORDER BY s.parent_span_id IS NOT NULL, s.start_ns))[1]"
+            + " AS root_service,"
+            + " (array_agg(s.name ORDER BY s.parent_span_id IS NOT NULL, s.start_ns))[1]"
+            + " AS root_name,"
+            + " min(s.start_ns) AS start_ns,"
+            + " max(s.start_ns + s.duration_ns) - min(s.start_ns) AS duration_ns,"
+            + " count(DISTINCT s.span_id) AS span_count,"
+            + " count(DISTINCT s.span_id) FILTER (WHERE s.status_code = 2) AS error_count,"
+            + " array_agg(DISTINCT s.service) AS services"
+            + " FROM spans s WHERE s.trace_id = decode(x, 'hex') GROUP BY s.trace_id) t";
+    Map<String, TraceSummary> out = new HashMap<>();
+    jdbi.useHandle(
+        h ->
+            h.createQuery(sql)
+                .bindArray("ids", String.class, traceIds)
+                .map(
+                    (rs, ctx) ->
+                        new TraceSummary(
+                            Ids.hex(rs.getBytes("trace_id")),
+                            rs.getString("root_service"),
+                            rs.getString("root_name"),
+                            rs.getLong("start_ns"),
+                            rs.getLong("duration_ns"),
+                            rs.getInt("span_count"),
+                            rs.getInt("error_count"),
+                            strings(rs.getArray("services"))))
+                .forEach(t -> out.put(t.traceId(), t)));
+    return out;
   }
 
   static List<String> strings(Array array) throws SQLException {

@@ -20,6 +20,9 @@ public final class BenchConsole {
       System.exit(2);
     }
     Store store = Store.builder(args[0]).poolSize(16).open();
+    store
+        .migrate(); // as the launcher does, so a database filled by an older build is brought up to
+    // date
     ConsoleServer console =
         ConsoleServer.builder(store)
             .config(
