@@ -40,6 +40,9 @@ public final class CollectorServer implements AutoCloseable {
   /** How often dropped requests and items are summed up in the log. */
   static final long DROP_LOG_INTERVAL_SECONDS = 60;
 
+  /** How often new span start-time index ranges are summarized. */
+  static final int BRIN_INTERVAL_SECONDS = 60;
+
   /**
    * How much longer than the commit timeout stopping waits for requests in flight: a request is
    * answered within the commit timeout while the database answers (within 1.25 times it when the
@@ -110,6 +113,8 @@ public final class CollectorServer implements AutoCloseable {
             });
     scheduler.scheduleWithFixedDelay(
         this::maintain, 0, config.maintenanceInterval().toSeconds(), TimeUnit.SECONDS);
+    scheduler.scheduleWithFixedDelay(
+        this::summarize, BRIN_INTERVAL_SECONDS, BRIN_INTERVAL_SECONDS, TimeUnit.SECONDS);
     scheduler.scheduleAtFixedRate(
         () -> metrics.logDrops(log),
         DROP_LOG_INTERVAL_SECONDS,
@@ -174,6 +179,17 @@ public final class CollectorServer implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       log.warn("partition maintenance failed, will retry: {}", e.toString());
+    }
+  }
+
+  /** Catches up on span start-time index ranges autovacuum has not summarized yet. */
+  void summarize() {
+    try {
+      if (store.isMigrated()) {
+        partitions.summarizeStartTimes(store.jdbi());
+      }
+    } catch (RuntimeException e) {
+      log.debug("span index summarization failed, will retry: {}", e.toString());
     }
   }
 

@@ -17,7 +17,9 @@ class CollectorShutdownTest {
 
   @Test
   void exportInFlightIsCommittedAndAnsweredWhileTheCollectorStops() throws Exception {
-    CollectorServer collector = TestCollector.start(postgres);
+    // A long commit timeout: the lock below must hold the export, not run out its write budget.
+    CollectorServer collector =
+        TestCollector.start(postgres, b -> b.commitTimeout(java.time.Duration.ofSeconds(60)));
     byte[] traceId = Spans.randomId(16);
     byte[] body = Spans.trace(traceId, "checkout", 3).toByteArray();
     CompletableFuture<HttpResponse<byte[]>> inFlight;

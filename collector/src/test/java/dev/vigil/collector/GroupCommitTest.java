@@ -31,7 +31,9 @@ class GroupCommitTest {
   @Test
   void concurrentRequestsShareCommitsAndEachIsAnsweredOnlyOnceItsRowsAreVisible() throws Exception {
     ExecutorService clients = Executors.newFixedThreadPool(24);
-    try (CollectorServer collector = TestCollector.start(postgres);
+    // A long commit timeout: the lock below must hold the writer, not run out its write budget.
+    try (CollectorServer collector =
+            TestCollector.start(postgres, b -> b.commitTimeout(Duration.ofSeconds(60)));
         Connection blocker = postgres.connect()) {
       blocker.setAutoCommit(false);
       try (Statement s = blocker.createStatement()) {
@@ -65,7 +67,12 @@ class GroupCommitTest {
   @Test
   void fullQueueAnswers429WithRetryAfterInsteadOfGrowing() throws Exception {
     try (CollectorServer collector =
-            TestCollector.start(postgres, b -> b.maxQueueItems(10).retryAfterSeconds(3));
+            TestCollector.start(
+                postgres,
+                b ->
+                    b.maxQueueItems(10)
+                        .retryAfterSeconds(3)
+                        .commitTimeout(Duration.ofSeconds(60)));
         Connection blocker = postgres.connect()) {
       blocker.setAutoCommit(false);
       try (Statement s = blocker.createStatement()) {

@@ -86,6 +86,23 @@ public final class Partitions {
     return dropped;
   }
 
+  /**
+   * Summarizes the page ranges of the span start-time BRIN index (V4) that autovacuum has not yet
+   * summarized, in every partition. An unsummarized range matches every time slice, so a search of
+   * the last minutes would otherwise read the whole newest partition. Only new ranges are read;
+   * inserts are not blocked. Returns the number of ranges summarized.
+   */
+  public long summarizeStartTimes(Jdbi jdbi) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT COALESCE(SUM(brin_summarize_new_values(i.inhrelid::regclass)), 0)"
+                        + " FROM pg_inherits i"
+                        + " WHERE i.inhparent = to_regclass('spans_start_ns_brin')")
+                .mapTo(Long.class)
+                .one());
+  }
+
   /** Forgets the cache, e.g. after the database was replaced. */
   public void forget() {
     known.clear();

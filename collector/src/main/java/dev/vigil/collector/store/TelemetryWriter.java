@@ -10,6 +10,8 @@ import dev.vigil.collector.model.SpanRow;
 import dev.vigil.collector.model.TelemetryBatch;
 import java.sql.SQLException;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -239,7 +241,11 @@ public final class TelemetryWriter {
 
   private void insertResources(Handle h, TelemetryBatch batch) {
     PreparedBatch insert = null;
-    for (ResourceRow r : batch.resources()) {
+    // In id order: two writers inserting the same new resources in different orders would
+    // deadlock on their unique index entries.
+    List<ResourceRow> ordered = new ArrayList<>(batch.resources());
+    ordered.sort(Comparator.comparingLong(ResourceRow::resourceId));
+    for (ResourceRow r : ordered) {
       if (knownResources.contains(r.resourceId())) {
         continue;
       }

@@ -325,7 +325,7 @@ public final class DataGenerator {
         if (failure.get() != null) {
           continue; // drain so generators never block on a full queue
         }
-        writer.write(w.batch(), List.of(w.rows()), w.rollups(), slot);
+        writer.write(w.batch(), List.of(w.rows()), w.rollups(), slot, TelemetryWriter.NO_DEADLINE);
         spans.addAndGet(w.batch().spans().size());
         logs.addAndGet(w.batch().logs().size());
         metricPoints.addAndGet(w.batch().metrics().size());

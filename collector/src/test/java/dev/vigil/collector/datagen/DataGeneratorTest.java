@@ -139,7 +139,7 @@ class DataGeneratorTest {
     MetricRepository metrics = new MetricRepository(store.jdbi());
     assertThat(metrics.names("orders", FROM, END))
         .contains("jvm.memory.used", "jvm.thread.count", "process.cpu.utilization");
-    assertThat(metrics.series("jvm.memory.used", "orders", END.minusSeconds(600), END, 1000))
+    assertThat(metrics.series("jvm.memory.used", "orders", null, END.minusSeconds(600), END, 1000))
         .hasSizeGreaterThanOrEqualTo(10);
   }
 }

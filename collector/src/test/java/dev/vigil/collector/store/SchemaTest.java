@@ -116,6 +116,30 @@ class SchemaTest {
     }
   }
 
+  @Test
+  void newSpanIndexRangesAreSummarizedOnceSoTimeSlicesSkipOldPages() {
+    try (Store store = Store.builder(postgres.jdbcUrl()).open()) {
+      store.migrate();
+      Jdbi jdbi = store.jdbi();
+      Partitions partitions = new Partitions();
+      Instant day = Instant.parse("2026-04-02T00:00:00Z");
+      partitions.ensureAhead(jdbi, day, 0);
+      long dayNs = day.getEpochSecond() * 1_000_000_000L;
+      // About 400 pages: three full 128-page ranges and a partial one.
+      jdbi.useHandle(
+          h ->
+              h.execute(
+                  "INSERT INTO spans (start_ns, duration_ns, resource_id, kind, status_code,"
+                      + " trace_id, span_id, service, name)"
+                      + " SELECT ? + g * 1000, 1000, 1, 2, 0, int8send(g), int8send(g),"
+                      + " 'orders', repeat('x', 60) FROM generate_series(1, 40000) g",
+                  dayNs));
+
+      assertThat(partitions.summarizeStartTimes(jdbi)).isPositive();
+      assertThat(partitions.summarizeStartTimes(jdbi)).isZero(); // only new ranges are read
+    }
+  }
+
   static List<String> tables(Jdbi jdbi) {
     return jdbi.withHandle(
         h ->
