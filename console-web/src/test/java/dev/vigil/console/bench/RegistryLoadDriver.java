@@ -29,14 +29,14 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Arguments are {@code key=value}: {@code url}, {@code token}, {@code consolePid}, {@code nodes}
  * (10000), {@code services} (100), {@code renewSeconds} (5), {@code warmupSeconds} (20), {@code
- * measureSeconds} (60), {@code probesPerSecond} (5), {@code connections} (16).
+ * measureSeconds} (60), {@code probesPerSecond} (5), {@code connections} (64).
  */
 public final class RegistryLoadDriver {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final long CLOCK_TICKS_PER_SECOND = 100;
 
   /** Heartbeats waiting on one connection beyond which the next is skipped (console behind). */
-  private static final int MAX_PIPELINED = 64;
+  private static final int MAX_PIPELINED = 16;
 
   private final String token;
   private final int nodes;
@@ -62,7 +62,7 @@ public final class RegistryLoadDriver {
     this.token = args.get("token");
     this.nodes = Integer.parseInt(args.getOrDefault("nodes", "10000"));
     this.services = Integer.parseInt(args.getOrDefault("services", "100"));
-    this.connections = Integer.parseInt(args.getOrDefault("connections", "16"));
+    this.connections = Integer.parseInt(args.getOrDefault("connections", "64"));
     // heartbeat connections, then one per service's watcher, then one for the changes
     this.http =
         new RawHttp(
