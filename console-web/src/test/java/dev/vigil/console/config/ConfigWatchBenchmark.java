@@ -40,7 +40,7 @@ class ConfigWatchBenchmark {
   void publishToDeliveryLatencyWithBlockingWatchers() throws Exception {
     Assumptions.assumeTrue(Boolean.getBoolean("vigil.bench"), "set -Dvigil.bench=true to run");
     int clients = Integer.getInteger("vigil.bench.clients", 1000);
-    int warmup = Integer.getInteger("vigil.bench.warmup", 10);
+    int warmup = Integer.getInteger("vigil.bench.warmup", 20);
     int rounds = warmup + Integer.getInteger("vigil.bench.rounds", 30);
 
     try (Store store = Store.builder(postgres.jdbcUrl()).open();
