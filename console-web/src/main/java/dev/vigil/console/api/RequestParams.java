@@ -1,6 +1,7 @@
 package dev.vigil.console.api;
 
 import io.javalin.http.Context;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -45,6 +46,39 @@ public final class RequestParams {
           name, value.substring(0, 32) + "...", "at most " + MAX_TEXT_LENGTH + " characters");
     }
     return value;
+  }
+
+  /**
+   * A blocking query's {@code wait}: {@code 500ms}, {@code 30s}, {@code 5m} or plain seconds (1 to
+   * 9 digits), from 1 ms up to {@code max}; 400 naming {@code expected} otherwise. Parsed by hand:
+   * it is on the path of every re-issued blocking query.
+   */
+  public static Duration waitDuration(String raw, Duration max, String expected) {
+    int digits = 0;
+    long amount = 0;
+    while (digits < raw.length() && digits < 10 && isDigit(raw.charAt(digits))) {
+      amount = amount * 10 + (raw.charAt(digits) - '0');
+      digits++;
+    }
+    String unit = raw.substring(digits);
+    Duration value = null;
+    if (digits >= 1 && digits <= 9) {
+      if (unit.isEmpty() || unit.equalsIgnoreCase("s")) {
+        value = Duration.ofSeconds(amount);
+      } else if (unit.equalsIgnoreCase("ms")) {
+        value = Duration.ofMillis(amount);
+      } else if (unit.equalsIgnoreCase("m")) {
+        value = Duration.ofMinutes(amount);
+      }
+    }
+    if (value == null || value.isZero() || value.compareTo(max) > 0) {
+      throw new BadParameterException("wait", raw, expected);
+    }
+    return value;
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
   }
 
   /** A whole number within {@code min..max}, or {@code defaultValue} when absent. */

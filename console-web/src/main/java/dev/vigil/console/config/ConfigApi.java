@@ -8,6 +8,7 @@ import dev.vigil.console.access.AccessControl;
 import dev.vigil.console.access.Scopes;
 import dev.vigil.console.api.ApiException;
 import dev.vigil.console.api.BadParameterException;
+import dev.vigil.console.api.RequestParams;
 import dev.vigil.console.audit.Actor;
 import dev.vigil.console.audit.AuditLog;
 import dev.vigil.console.config.ConfigModel.AppKey;
@@ -29,7 +30,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -40,7 +40,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
@@ -82,7 +81,6 @@ public final class ConfigApi implements AutoCloseable {
   private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._:-]{0,255}");
   private static final Pattern NODE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]{0,255}");
   private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,62}");
-  private static final Pattern WAIT = Pattern.compile("([0-9]{1,9})(ms|s|m)?");
   private static final String ENV_EXPECTED = "lowercase letters, digits, '-' or '_', 1-63 chars";
   private static final String APP_EXPECTED = "letters, digits, '.', '-' or '_', 1-128 chars";
   private static final String KEY_EXPECTED = "letters, digits, '.', ':', '-' or '_', 1-256 chars";
@@ -106,7 +104,7 @@ public final class ConfigApi implements AutoCloseable {
   private final Map<String, ConfigStore.Served> lastServed = new ConcurrentHashMap<>();
 
   private ConfigApi(Builder b) {
-    this.store = new ConfigStore(b.jdbi);
+    this.store = new ConfigStore(b.jdbi, this::committed);
     this.feed = new ConfigChangeFeed(b.dataSource, b.jdbi, store);
     this.cipher = b.cipher;
     this.access = b.access;
@@ -661,7 +659,6 @@ public final class ConfigApi implements AutoCloseable {
             null,
             null,
             audit(ctx, "config.publish", app, null, ConfigApi::releaseDetail));
-    changed(app);
     ctx.status(201).json(releaseView(app, release, true, holds(ctx, secretsScope(app.env()))));
   }
 
@@ -715,7 +712,6 @@ public final class ConfigApi implements AutoCloseable {
             message.isEmpty() ? "rollback to release " + n : message,
             access.authenticate(ctx).name(),
             audit(ctx, "config.rollback", app, null, r -> rollbackDetail(r, n)));
-    changed(app);
     ctx.status(201).json(releaseView(app, release, true, holds(ctx, secretsScope(app.env()))));
   }
 
@@ -771,7 +767,6 @@ public final class ConfigApi implements AutoCloseable {
             instances,
             labels,
             audit(ctx, "config.gray.start", app, null, ConfigApi::releaseDetail));
-    changed(app);
     ctx.status(201).json(releaseView(app, release, true, holds(ctx, secretsScope(app.env()))));
   }
 
@@ -807,13 +802,14 @@ public final class ConfigApi implements AutoCloseable {
             null,
             ConfigApi::releaseDetail);
     Release release = promote ? store.promote(app, step) : store.abandon(app, step);
-    changed(app);
     ctx.json(releaseView(app, release, false, false));
   }
 
-  private void changed(AppKey app) {
-    // The NOTIFY reaches this replica too; advancing here just skips that round trip.
-    AppState state = store.state(app);
+  /**
+   * A change this replica made has committed: wake its own waiters now. The NOTIFY reaches this
+   * replica too; advancing here skips that round trip and a re-read of the app's state.
+   */
+  private void committed(AppKey app, AppState state) {
     states.merge(app, state, (a, b) -> a.index() >= b.index() ? a : b);
     feed.advance(app, state.index());
   }
@@ -1137,23 +1133,7 @@ public final class ConfigApi implements AutoCloseable {
     if (raw == null) {
       return DEFAULT_WAIT;
     }
-    String expected = "1ms..5m, e.g. 30s, 500ms or 2m";
-    Matcher m = WAIT.matcher(raw.toLowerCase(Locale.ROOT));
-    if (!m.matches()) {
-      throw new BadParameterException("wait", raw, expected);
-    }
-    long amount = Long.parseLong(m.group(1));
-    String unit = m.group(2) == null ? "s" : m.group(2);
-    Duration d =
-        switch (unit) {
-          case "ms" -> Duration.ofMillis(amount);
-          case "m" -> Duration.ofMinutes(amount);
-          default -> Duration.ofSeconds(amount);
-        };
-    if (d.isZero() || d.compareTo(MAX_WAIT) > 0) {
-      throw new BadParameterException("wait", raw, expected);
-    }
-    return d;
+    return RequestParams.waitDuration(raw, MAX_WAIT, "1ms..5m, e.g. 30s, 500ms or 2m");
   }
 
   static Map<String, String> labels(@Nullable String raw) {

@@ -134,8 +134,9 @@ final class ConfigChangeFeed implements AutoCloseable {
     return n;
   }
 
-  static String payload(AppKey app, long index) {
-    return app.env() + "\t" + app.app() + "\t" + index;
+  /** The notification payload of {@code app} up to its index. */
+  static String payloadPrefix(AppKey app) {
+    return app.env() + "\t" + app.app() + "\t";
   }
 
   private void run() {

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlStatement;
@@ -51,9 +52,16 @@ final class ConfigStore {
           + " content, diff::text AS diff, gray_instances, gray_labels::text AS gray_labels";
 
   private final Jdbi jdbi;
+  private final BiConsumer<AppKey, AppState> committed;
 
-  ConfigStore(Jdbi jdbi) {
+  /**
+   * {@code committed} hears every app whose change index a transaction of this store moved, with
+   * the app's new state, on the committing thread right after the commit: so the replica that made
+   * a change wakes its own waiters without waiting for its {@code NOTIFY} to come back.
+   */
+  ConfigStore(Jdbi jdbi, BiConsumer<AppKey, AppState> committed) {
     this.jdbi = requireNonNull(jdbi, "jdbi");
+    this.committed = requireNonNull(committed, "committed");
   }
 
   /** Records the audit entry of a change in the change's own transaction. */
@@ -261,7 +269,7 @@ final class ConfigStore {
                         : "release " + state.current()));
           }
           boolean gray = grayInstances != null;
-          int number =
+          Release release =
               insertRelease(
                   h,
                   app,
@@ -276,11 +284,10 @@ final class ConfigStore {
                   grayInstances,
                   grayLabels);
           if (gray) {
-            moveIndex(h, app, "gray_release = :n", number);
+            moveIndex(h, app, "gray_release = :n", release.number());
           } else {
-            moveIndex(h, app, "current_release = :n", number);
+            moveIndex(h, app, "current_release = :n", release.number());
           }
-          Release release = release(h, app, number).orElseThrow();
           audit.record(h, release);
           return release;
         });
@@ -310,7 +317,7 @@ final class ConfigStore {
           }
           Map<String, Item> before = content(h, app, state.current());
           Diff diff = Diff.between(before, target.content());
-          int created =
+          Release release =
               insertRelease(
                   h,
                   app,
@@ -338,8 +345,7 @@ final class ConfigStore {
                 new Write(type, item.value(), item.cipherBytes(), item.secret(), item.comment()),
                 author);
           }
-          moveIndex(h, app, "current_release = :n", created);
-          Release release = release(h, app, created).orElseThrow();
+          moveIndex(h, app, "current_release = :n", release.number());
           audit.record(h, release);
           return release;
         });
@@ -529,27 +535,34 @@ final class ConfigStore {
             });
   }
 
-  private static void moveIndex(Handle h, AppKey app, String set, int number) {
-    long index =
+  /**
+   * Moves the app's change index, queues the {@code NOTIFY} that every listening replica hears when
+   * the transaction commits, in one statement, and tells {@link #committed} after the commit.
+   */
+  private void moveIndex(Handle h, AppKey app, String set, int number) {
+    AppState state =
         h.createQuery(
-                "UPDATE vigil_config.app SET "
+                "WITH moved AS (UPDATE vigil_config.app SET "
                     + set
                     + ", change_index = nextval('vigil_config.change_index_seq') WHERE env = :env"
-                    + " AND app = :app RETURNING change_index")
+                    + " AND app = :app RETURNING change_index, current_release, gray_release)"
+                    + " SELECT change_index, current_release, gray_release,"
+                    + " pg_notify(:channel, :payloadPrefix || change_index) FROM moved")
             .bind("env", app.env())
             .bind("app", app.app())
             .bind("n", number)
-            .mapTo(Long.class)
+            .bind("channel", CHANNEL)
+            .bind("payloadPrefix", ConfigChangeFeed.payloadPrefix(app))
+            .map(
+                (rs, ctx) ->
+                    new AppState(
+                        rs.getLong(1), (Integer) rs.getObject(2), (Integer) rs.getObject(3)))
             .one();
-    // Delivered to every listening replica when this transaction commits.
-    h.createQuery("SELECT pg_notify(:channel, :payload)")
-        .bind("channel", CHANNEL)
-        .bind("payload", ConfigChangeFeed.payload(app, index))
-        .mapTo(String.class)
-        .one();
+    h.afterCommit(() -> committed.accept(app, state));
   }
 
-  private static int insertRelease(
+  /** Inserts the app's next release (its row is locked, so numbers never collide). */
+  private static Release insertRelease(
       Handle h,
       AppKey app,
       String kind,
@@ -562,23 +575,16 @@ final class ConfigStore {
       Diff diff,
       @Nullable List<String> grayInstances,
       @Nullable Map<String, String> grayLabels) {
-    int number =
-        h.createQuery(
-                "SELECT COALESCE(MAX(number), 0) + 1 FROM vigil_config.release WHERE env = :env"
-                    + " AND app = :app")
-            .bind("env", app.env())
-            .bind("app", app.app())
-            .mapTo(Integer.class)
-            .one();
-    h.createUpdate(
+    return h.createQuery(
             "INSERT INTO vigil_config.release (env, app, number, kind, status, message, author,"
-                + " previous, rollback_of, content, diff, gray_instances, gray_labels) VALUES"
-                + " (:env, :app, :number, :kind, :status, :message, :author, :previous,"
-                + " :rollbackOf, CAST(:content AS jsonb), CAST(:diff AS jsonb), :grayInstances,"
-                + " CAST(:grayLabels AS jsonb))")
+                + " previous, rollback_of, content, diff, gray_instances, gray_labels) SELECT"
+                + " :env, :app, COALESCE(MAX(number), 0) + 1, :kind, :status, :message, :author,"
+                + " :previous, :rollbackOf, CAST(:content AS jsonb), CAST(:diff AS jsonb),"
+                + " :grayInstances, CAST(:grayLabels AS jsonb) FROM vigil_config.release"
+                + " WHERE env = :env AND app = :app RETURNING "
+                + RELEASE_COLUMNS)
         .bind("env", app.env())
         .bind("app", app.app())
-        .bind("number", number)
         .bind("kind", kind)
         .bind("status", status)
         .bind("message", message)
@@ -589,8 +595,8 @@ final class ConfigStore {
         .bind("diff", json(diff))
         .bind("grayInstances", grayInstances == null ? null : grayInstances.toArray(new String[0]))
         .bind("grayLabels", grayLabels == null ? null : json(grayLabels))
-        .execute();
-    return number;
+        .map((rs, ctx) -> release(rs))
+        .one();
   }
 
   /** Binds the columns every entry write sets: its identity, the written value and the author. */

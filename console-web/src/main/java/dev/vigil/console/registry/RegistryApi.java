@@ -15,15 +15,12 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -39,8 +36,6 @@ import org.jspecify.annotations.Nullable;
 public final class RegistryApi {
   public static final String PREFIX = "/api/v1/registry";
   public static final String INDEX_HEADER = "X-Vigil-Index";
-
-  private static final Pattern WAIT = Pattern.compile("([0-9]{1,9})(ms|s|m)?");
 
   private final RegistryServer registry;
   private final AccessControl access;
@@ -202,22 +197,9 @@ public final class RegistryApi {
     if (raw == null) {
       return null;
     }
-    String expected = "1ms.." + RegistryConfig.MAX_WAIT.toMinutes() + "m, e.g. 500ms, 30s or 5m";
-    Matcher m = WAIT.matcher(raw.toLowerCase(Locale.ROOT));
-    if (!m.matches()) {
-      throw new BadParameterException("wait", raw, expected);
-    }
-    long amount = Long.parseLong(m.group(1));
-    String unit = m.group(2) == null ? "s" : m.group(2);
-    Duration value =
-        switch (unit) {
-          case "ms" -> Duration.ofMillis(amount);
-          case "m" -> Duration.ofMinutes(amount);
-          default -> Duration.ofSeconds(amount);
-        };
-    if (value.isZero() || value.compareTo(RegistryConfig.MAX_WAIT) > 0) {
-      throw new BadParameterException("wait", raw, expected);
-    }
-    return value;
+    return RequestParams.waitDuration(
+        raw,
+        RegistryConfig.MAX_WAIT,
+        "1ms.." + RegistryConfig.MAX_WAIT.toMinutes() + "m, e.g. 500ms, 30s or 5m");
   }
 }

@@ -71,12 +71,13 @@ public final class RegistryServer implements AutoCloseable {
             .name("vigil_console_registry_reaper_failures")
             .help("Reaper passes that failed (database unavailable).")
             .register(metrics);
-    this.store = new RegistryStore(jdbi, audit);
     ScheduledThreadPoolExecutor timer =
         new ScheduledThreadPoolExecutor(1, daemon("vigil-registry-timer"));
     timer.setRemoveOnCancelPolicy(true);
     this.scheduler = timer;
     this.waiters = new IndexWaiters(timer, config.maxWatchers());
+    // Wakes this replica's own watchers at commit; the other replicas hear the NOTIFY.
+    this.store = new RegistryStore(jdbi, audit, waiters::changed);
     this.responses =
         new ThreadPoolExecutor(
             RESPONSE_THREADS,

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jspecify.annotations.Nullable;
@@ -46,10 +47,17 @@ final class RegistryStore {
 
   private final Jdbi jdbi;
   private final AuditLog audit;
+  private final BiConsumer<String, Long> committed;
 
-  RegistryStore(Jdbi jdbi, AuditLog audit) {
+  /**
+   * {@code committed} hears each changed service and its new index on the committing thread right
+   * after the commit, so the replica that made a change wakes its own watchers without waiting for
+   * its {@code NOTIFY} to come back (the other replicas still learn of it by the notification).
+   */
+  RegistryStore(Jdbi jdbi, AuditLog audit, BiConsumer<String, Long> committed) {
     this.jdbi = requireNonNull(jdbi, "jdbi");
     this.audit = requireNonNull(audit, "audit");
+    this.committed = requireNonNull(committed, "committed");
   }
 
   /** What a register-or-renew did. {@code index} is the index of the node's last change. */
@@ -457,27 +465,36 @@ final class RegistryStore {
    * Takes the next index for a change already written in this transaction, in one statement: the
    * index row stays locked until commit (so indexes commit in order), the changed {@code services}
    * and nodes get it as their modify index, and one notification per service is queued for commit.
-   * Taken last, so the lock is held for this statement and the commit only.
+   * Taken last, so the lock is held for this statement and the commit only. After the commit,
+   * {@link #committed} hears of each service.
    */
-  private static long commitChange(
+  private long commitChange(
       Handle h, List<String> services, List<String> nodeServices, List<String> nodeIds) {
-    return h.createQuery(
-            "WITH idx AS (UPDATE console.registry_index SET value = value + 1 RETURNING value),"
-                + " nodes AS (UPDATE console.registry_node n SET modify_index = idx.value"
-                + " FROM idx, unnest(CAST(:nodeServices AS text[]), CAST(:nodeIds AS text[]))"
-                + " AS k(service, node_id)"
-                + " WHERE n.service = k.service AND n.node_id = k.node_id RETURNING 1),"
-                + " services AS (UPDATE console.registry_service s SET modify_index = idx.value"
-                + " FROM idx WHERE s.name = ANY(CAST(:services AS text[])) RETURNING 1)"
-                + " SELECT idx.value, pg_notify(:channel, idx.value || ':' || name)"
-                + " FROM idx, unnest(CAST(:services AS text[])) AS name")
-        .bind("nodeServices", nodeServices.toArray(String[]::new))
-        .bind("nodeIds", nodeIds.toArray(String[]::new))
-        .bind("services", services.toArray(String[]::new))
-        .bind("channel", CHANNEL)
-        .mapTo(Long.class)
-        .list()
-        .get(0);
+    long index =
+        h.createQuery(
+                "WITH idx AS (UPDATE console.registry_index SET value = value + 1 RETURNING value),"
+                    + " nodes AS (UPDATE console.registry_node n SET modify_index = idx.value"
+                    + " FROM idx, unnest(CAST(:nodeServices AS text[]), CAST(:nodeIds AS text[]))"
+                    + " AS k(service, node_id)"
+                    + " WHERE n.service = k.service AND n.node_id = k.node_id RETURNING 1),"
+                    + " services AS (UPDATE console.registry_service s SET modify_index = idx.value"
+                    + " FROM idx WHERE s.name = ANY(CAST(:services AS text[])) RETURNING 1)"
+                    + " SELECT idx.value, pg_notify(:channel, idx.value || ':' || name)"
+                    + " FROM idx, unnest(CAST(:services AS text[])) AS name")
+            .bind("nodeServices", nodeServices.toArray(String[]::new))
+            .bind("nodeIds", nodeIds.toArray(String[]::new))
+            .bind("services", services.toArray(String[]::new))
+            .bind("channel", CHANNEL)
+            .mapTo(Long.class)
+            .list()
+            .get(0);
+    h.afterCommit(
+        () -> {
+          for (String service : services) {
+            committed.accept(service, index);
+          }
+        });
+    return index;
   }
 
   /**

@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vigil.collector.store.Store;
 import dev.vigil.console.ConsoleConfig;
 import dev.vigil.console.ConsoleServer;
+import dev.vigil.console.bench.RawHttp;
 import dev.vigil.testing.PostgresExtension;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -16,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,8 +40,8 @@ class ConfigWatchBenchmark {
   void publishToDeliveryLatencyWithBlockingWatchers() throws Exception {
     Assumptions.assumeTrue(Boolean.getBoolean("vigil.bench"), "set -Dvigil.bench=true to run");
     int clients = Integer.getInteger("vigil.bench.clients", 1000);
-    int rounds = Integer.getInteger("vigil.bench.rounds", 20);
-    int warmup = 3;
+    int warmup = Integer.getInteger("vigil.bench.warmup", 20);
+    int rounds = warmup + Integer.getInteger("vigil.bench.rounds", 30);
 
     try (Store store = Store.builder(postgres.jdbcUrl()).open();
         ConsoleServer console =
@@ -48,13 +52,18 @@ class ConfigWatchBenchmark {
       ConfigHttp admin = new ConfigHttp(console.port(), ADMIN);
       int errors;
       long publishMedian;
+      long publishColdMedian;
+      Cpu cpu = null;
+      String cpuUse;
       admin.put("/api/v1/config/prod/bench/entries/k", json("value", "0"));
       admin.put("/api/v1/config/prod/bench/entries/sampler.ratio", json("value", "0.5"));
       admin.post("/api/v1/config/prod/bench/releases", "");
 
       String path = "/api/v1/config/prod/bench";
       long[] latencies = new long[clients * (rounds - warmup)];
+      long[] coldLatencies = new long[clients * warmup];
       AtomicInteger recorded = new AtomicInteger();
+      AtomicInteger recordedCold = new AtomicInteger();
       AtomicLong publishStart = new AtomicLong();
       AtomicInteger round = new AtomicInteger(0);
       AtomicLong firstArrival = new AtomicLong();
@@ -70,6 +79,8 @@ class ConfigWatchBenchmark {
           (client, index, nanoTime) -> {
             if (round.get() >= warmup) {
               latencies[recorded.getAndIncrement()] = nanoTime - publishStart.get();
+            } else {
+              coldLatencies[recordedCold.getAndIncrement()] = nanoTime - publishStart.get();
             }
             firstArrival.compareAndSet(0, nanoTime);
             lastArrival.set(nanoTime);
@@ -80,6 +91,9 @@ class ConfigWatchBenchmark {
         long[] publishMs = new long[rounds];
         for (int r = 0; r < rounds; r++) {
           Thread.sleep(1000); // every client has re-issued its query and it is parked
+          if (r == warmup) {
+            cpu = Cpu.now(load);
+          }
           round.set(r);
           delivered.set(new CountDownLatch(clients));
           firstArrival.set(0);
@@ -98,16 +112,23 @@ class ConfigWatchBenchmark {
               (lastArrival.get() - publishStart.get()) / 1e6);
         }
         errors = load.errors();
-        publishMedian = median(publishMs);
+        cpuUse = Cpu.now(load).since(cpu);
+        publishMedian = median(Arrays.copyOfRange(publishMs, warmup, rounds));
+        publishColdMedian = median(Arrays.copyOfRange(publishMs, 0, warmup));
       }
 
       long[] sorted = Arrays.copyOf(latencies, recorded.get());
       Arrays.sort(sorted);
+      long[] cold = Arrays.copyOf(coldLatencies, recordedCold.get());
+      Arrays.sort(cold);
       String result =
           String.format(
               "clients=%d rounds=%d (after %d warm-up) deliveries=%d errors=%d%n"
                   + "publish-to-delivery ms: p50=%.1f p90=%.1f p99=%.1f max=%.1f%n"
-                  + "publish request ms (median): %d%n",
+                  + "publish request ms (median): %d%n"
+                  + "warm-up rounds (JIT still compiling) ms: p50=%.1f p99=%.1f max=%.1f,"
+                  + " publish request (median) %d%n"
+                  + "CPU over the measured rounds: %s%n",
               clients,
               rounds - warmup,
               warmup,
@@ -117,14 +138,48 @@ class ConfigWatchBenchmark {
               pct(sorted, 0.90),
               pct(sorted, 0.99),
               sorted[sorted.length - 1] / 1e6,
-              publishMedian);
+              publishMedian,
+              pct(cold, 0.50),
+              pct(cold, 0.99),
+              cold.length == 0 ? 0 : cold[cold.length - 1] / 1e6,
+              publishColdMedian,
+              cpuUse);
       System.out.print(result);
       Path out = Path.of("target", "config-watch-benchmark.txt");
       Files.writeString(out, result);
     }
   }
 
+  /**
+   * CPU used so far: this JVM (console and driver), the driver's selector thread and the thread
+   * sending the publishes, and the PostgreSQL server.
+   */
+  private record Cpu(long wallNanos, long processNanos, long driverNanos, long postgresTicks) {
+    static Cpu now(WatchLoad load) throws IOException {
+      var os =
+          (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+      long driver = load.cpuNanos() + ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+      return new Cpu(System.nanoTime(), os.getProcessCpuTime(), driver, RawHttp.postgresTicks());
+    }
+
+    String since(@Nullable Cpu start) {
+      if (start == null) {
+        return "not measured";
+      }
+      double wall = wallNanos - start.wallNanos;
+      double driver = (driverNanos - start.driverNanos) / wall;
+      double console = (processNanos - start.processNanos) / wall - driver;
+      double postgres = (postgresTicks - start.postgresTicks) / 100.0 / (wall / 1e9);
+      return String.format(
+          "console %.2f cores, PostgreSQL %.2f cores, driver %.2f cores (wall %.1f s)",
+          console, postgres, driver, wall / 1e9);
+    }
+  }
+
   static double pct(long[] sorted, double q) {
+    if (sorted.length == 0) {
+      return 0;
+    }
     int i = (int) Math.ceil(q * sorted.length) - 1;
     return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1e6;
   }

@@ -1,6 +1,8 @@
 package dev.vigil.console.config;
 
+import dev.vigil.console.bench.RawHttp;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -9,7 +11,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Iterator;
-import java.util.Locale;
 
 /**
  * Many HTTP/1.1 keep-alive connections holding blocking config queries, driven by one selector
@@ -153,7 +154,7 @@ final class WatchLoad implements AutoCloseable {
       }
       long now = System.nanoTime();
       while (true) {
-        int length = complete(c.in);
+        int length = RawHttp.responseLength(c.in.array(), c.in.position());
         if (length < 0) {
           return;
         }
@@ -180,49 +181,14 @@ final class WatchLoad implements AutoCloseable {
     }
   }
 
-  /** The length of the first complete response in {@code in}, or -1 if it is not all there. */
-  private static int complete(ByteBuffer in) {
-    byte[] a = in.array();
-    int end = in.position();
-    int headEnd = -1;
-    for (int i = 3; i < end; i++) {
-      if (a[i] == '\n' && a[i - 1] == '\r' && a[i - 2] == '\n' && a[i - 3] == '\r') {
-        headEnd = i + 1;
-        break;
-      }
-    }
-    if (headEnd < 0) {
-      return -1;
-    }
-    String head = new String(a, 0, headEnd, StandardCharsets.US_ASCII);
-    long contentLength = header(head, "content-length");
-    if (contentLength >= 0) {
-      return headEnd + contentLength <= end ? (int) (headEnd + contentLength) : -1;
-    }
-    // chunked: find the terminating zero-length chunk
-    for (int i = headEnd; i + 4 < end + 1; i++) {
-      if (a[i] == '0'
-          && (i == headEnd || a[i - 1] == '\n')
-          && i + 4 < end + 1
-          && a[i + 1] == '\r'
-          && a[i + 2] == '\n'
-          && a[i + 3] == '\r'
-          && a[i + 4] == '\n') {
-        return i + 5;
-      }
-    }
-    return -1;
+  private static long header(String head, String name) {
+    String value = RawHttp.headerValue(head, name);
+    return value == null ? -1 : Long.parseLong(value);
   }
 
-  private static long header(String head, String name) {
-    String lower = head.toLowerCase(Locale.ROOT);
-    int at = lower.indexOf("\r\n" + name + ":");
-    if (at < 0) {
-      return -1;
-    }
-    int start = at + name.length() + 3;
-    int end = lower.indexOf("\r\n", start);
-    return Long.parseLong(head.substring(start, end).trim());
+  /** The driver's own CPU time so far, in nanoseconds. */
+  long cpuNanos() {
+    return ManagementFactory.getThreadMXBean().getThreadCpuTime(thread.getId());
   }
 
   @Override
