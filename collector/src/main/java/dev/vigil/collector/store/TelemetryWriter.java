@@ -240,22 +240,27 @@ public final class TelemetryWriter {
   }
 
   private void insertResources(Handle h, TelemetryBatch batch) {
-    PreparedBatch insert = null;
+    List<ResourceRow> unknown = null;
+    for (ResourceRow r : batch.resources()) {
+      if (!knownResources.contains(r.resourceId())) {
+        if (unknown == null) {
+          unknown = new ArrayList<>();
+        }
+        unknown.add(r);
+      }
+    }
+    if (unknown == null) {
+      return; // the usual case once a service's resource has been seen
+    }
     // In id order: two writers inserting the same new resources in different orders would
     // deadlock on their unique index entries.
-    List<ResourceRow> ordered = new ArrayList<>(batch.resources());
-    ordered.sort(Comparator.comparingLong(ResourceRow::resourceId));
-    for (ResourceRow r : ordered) {
-      if (knownResources.contains(r.resourceId())) {
-        continue;
-      }
-      if (insert == null) {
-        insert =
-            h.prepareBatch(
-                "INSERT INTO resources (resource_id, first_seen_ns, service, attributes)"
-                    + " VALUES (:id, :firstSeen, :service, CAST(:attributes AS jsonb))"
-                    + " ON CONFLICT (resource_id) DO NOTHING");
-      }
+    unknown.sort(Comparator.comparingLong(ResourceRow::resourceId));
+    PreparedBatch insert =
+        h.prepareBatch(
+            "INSERT INTO resources (resource_id, first_seen_ns, service, attributes)"
+                + " VALUES (:id, :firstSeen, :service, CAST(:attributes AS jsonb))"
+                + " ON CONFLICT (resource_id) DO NOTHING");
+    for (ResourceRow r : unknown) {
       insert
           .bind("id", r.resourceId())
           .bind("firstSeen", r.firstSeenNs())
@@ -263,9 +268,7 @@ public final class TelemetryWriter {
           .bind("attributes", r.attributesJson())
           .add();
     }
-    if (insert != null) {
-      insert.execute();
-    }
+    insert.execute();
   }
 
   /** Streams the already encoded rows of every request, between a header and a trailer. */

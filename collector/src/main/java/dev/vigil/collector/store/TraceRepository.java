@@ -9,10 +9,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
 
@@ -80,12 +81,12 @@ public final class TraceRepository {
     long from = Times.nanos(query.from);
     long sliceEnd = Times.nanos(query.to);
     long slice = FIRST_SLICE_MINUTES * 60_000_000_000L;
-    Map<String, Long> hits = new LinkedHashMap<>();
+    Set<String> hits = new LinkedHashSet<>();
     while (hits.size() < query.limit && sliceEnd > from) {
       long sliceStart = Math.max(from, sliceEnd - slice);
-      for (Map.Entry<String, Long> hit : hits(query, sliceStart, sliceEnd)) {
+      for (String traceId : hits(query, sliceStart, sliceEnd)) {
         if (hits.size() < query.limit) {
-          hits.putIfAbsent(hit.getKey(), hit.getValue());
+          hits.add(traceId);
         }
       }
       sliceEnd = sliceStart;
@@ -94,9 +95,9 @@ public final class TraceRepository {
     if (hits.isEmpty()) {
       return List.of();
     }
-    Map<String, TraceSummary> summaries = summaries(hits.keySet());
+    Map<String, TraceSummary> summaries = summaries(hits);
     List<TraceSummary> out = new ArrayList<>(hits.size());
-    for (String traceId : hits.keySet()) {
+    for (String traceId : hits) {
       TraceSummary summary = summaries.get(traceId);
       if (summary != null) {
         out.add(summary);
@@ -106,7 +107,7 @@ public final class TraceRepository {
   }
 
   /** The traces with a span matching {@code query} in {@code [from, to)}, latest first. */
-  private List<Map.Entry<String, Long>> hits(TraceQuery query, long from, long to) {
+  private List<String> hits(TraceQuery query, long from, long to) {
     StringBuilder where = new StringBuilder("start_ns >= :from AND start_ns < :to");
     if (query.service != null) {
       where.append(" AND service = :service");
@@ -148,9 +149,7 @@ public final class TraceRepository {
           if (query.attributeKey != null) {
             q.bind("attributeKey", query.attributeKey).bind("attributeValue", query.attributeValue);
           }
-          return q.map(
-                  (rs, ctx) -> Map.entry(Ids.hex(rs.getBytes("trace_id")), rs.getLong("last_ns")))
-              .list();
+          return q.map((rs, ctx) -> Ids.hex(rs.getBytes("trace_id"))).list();
         });
   }
 
