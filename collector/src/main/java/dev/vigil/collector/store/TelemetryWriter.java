@@ -214,11 +214,13 @@ public final class TelemetryWriter {
       throw deadlinePassed();
     }
     h.getConnection().setNetworkTimeout(DIRECT, (int) Math.min(Integer.MAX_VALUE, 2 * leftMillis));
-    // set_config(..., true) is SET LOCAL with a bind parameter: one statement text for every value.
-    h.createQuery("SELECT set_config('statement_timeout', :ms, true)")
-        .bind("ms", Long.toString(leftMillis))
-        .mapTo(String.class)
-        .one();
+    // set_config(..., true) is SET LOCAL with a bind parameter: one statement text for every value,
+    // so the driver keeps it prepared. Plain JDBC: this runs once per group commit.
+    try (PreparedStatement set =
+        h.getConnection().prepareStatement("SELECT set_config('statement_timeout', ?, true)")) {
+      set.setString(1, Long.toString(leftMillis));
+      set.execute();
+    }
   }
 
   private static void checkDeadline(long deadline) {
@@ -318,7 +320,7 @@ public final class TelemetryWriter {
       byte @Nullable [] header,
       byte @Nullable [] trailer,
       List<EncodedRows> encoded,
-      Function<EncodedRows, byte[]> rows)
+      Function<EncodedRows, EncodedRows.Slice> rows)
       throws SQLException {
     CopyIn in = copy.copyIn(sql);
     try {
@@ -326,8 +328,8 @@ public final class TelemetryWriter {
         in.writeToCopy(header, 0, header.length);
       }
       for (EncodedRows r : encoded) {
-        byte[] bytes = rows.apply(r);
-        in.writeToCopy(bytes, 0, bytes.length);
+        EncodedRows.Slice slice = rows.apply(r);
+        in.writeToCopy(slice.bytes(), 0, slice.length());
       }
       if (trailer != null) {
         in.writeToCopy(trailer, 0, trailer.length);
