@@ -2,7 +2,6 @@ package dev.vigil.collector.ingest;
 
 import dev.vigil.collector.model.RollupBatch;
 import dev.vigil.collector.model.SpanRow;
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,13 +49,13 @@ public final class Rollups {
     boolean linked;
     long deadlineNs;
 
-    Info(SpanRow span) {
+    Info(SpanRow span, String @Nullable [] callee) {
       this.service = span.service();
       this.kind = span.kind();
       this.startNs = span.startNs();
       this.durationNs = span.durationNs();
       this.error = span.isError();
-      this.explicitCallee = explicitCallee(span) != null;
+      this.explicitCallee = callee != null;
       this.serverAddress = span.serverAddress();
     }
 
@@ -84,8 +83,11 @@ public final class Rollups {
   public synchronized RollupBatch aggregate(List<SpanRow> spans) {
     RollupBatch batch = new RollupBatch();
     List<Info> infos = new ArrayList<>(spans.size());
-    for (SpanRow span : spans) {
-      Info info = new Info(span);
+    String[][] callees = new String[spans.size()][];
+    for (int i = 0; i < spans.size(); i++) {
+      SpanRow span = spans.get(i);
+      callees[i] = explicitCallee(span);
+      Info info = new Info(span, callees[i]);
       infos.add(info);
       recent.put(key(span.traceId(), span.spanId()), info);
     }
@@ -98,7 +100,7 @@ public final class Rollups {
         batch.addOperation(
             span.service(), span.name(), span.startNs(), span.durationNs(), span.isError());
       }
-      String[] callee = explicitCallee(span);
+      String[] callee = callees[i];
       if (callee != null) {
         batch.addEdge(
             span.service(),
@@ -125,7 +127,8 @@ public final class Rollups {
           orphans.computeIfAbsent(parentKey, k -> new ArrayList<>(1)).add(info);
         }
       }
-      List<Info> children = orphans.remove(key(span.traceId(), span.spanId()));
+      List<Info> children =
+          orphans.isEmpty() ? null : orphans.remove(key(span.traceId(), span.spanId()));
       if (children != null) {
         for (Info child : children) {
           link(batch, info, child);
@@ -204,7 +207,15 @@ public final class Rollups {
   }
 
   private static Key key(byte[] traceId, byte[] spanId) {
-    return new Key(ByteBuffer.wrap(traceId, 8, 8).getLong(), ByteBuffer.wrap(spanId).getLong());
+    return new Key(longAt(traceId, 8), longAt(spanId, 0));
+  }
+
+  private static long longAt(byte[] bytes, int offset) {
+    long v = 0;
+    for (int i = offset; i < offset + 8; i++) {
+      v = (v << 8) | (bytes[i] & 0xff);
+    }
+    return v;
   }
 
   private static <V> Map<Key, V> boundedMap(int capacity) {

@@ -34,7 +34,18 @@ final class BoundedBody {
 
   /** Reads at most {@code limit} bytes of (decompressed) body, else throws. */
   static byte[] read(InputStream raw, boolean gzip, long limit) throws IOException {
-    byte[] compressed = readCapped(raw, limit, "request body");
+    return read(raw, -1, gzip, limit);
+  }
+
+  /**
+   * As {@link #read(InputStream, boolean, long)}, with the declared length of the raw body ({@code
+   * Content-Length}, or -1 if unknown): a declared body is read straight into an array of its size.
+   */
+  static byte[] read(InputStream raw, long declared, boolean gzip, long limit) throws IOException {
+    byte[] compressed =
+        declared >= 0 && declared <= limit
+            ? readDeclared(raw, (int) declared, limit)
+            : readCapped(raw, limit, "request body");
     if (!gzip) {
       return compressed;
     }
@@ -47,10 +58,37 @@ final class BoundedBody {
     }
   }
 
+  /**
+   * Reads a body of {@code declared} bytes into an array of that size; a body that turns out longer
+   * is read on (bounded by {@code limit}), one that ends early is returned as it is.
+   */
+  private static byte[] readDeclared(InputStream in, int declared, long limit) throws IOException {
+    byte[] body = new byte[declared];
+    int n = in.readNBytes(body, 0, declared);
+    if (n < declared) {
+      return java.util.Arrays.copyOf(body, n);
+    }
+    int next = in.read();
+    if (next == -1) {
+      return body;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(declared + 8192);
+    out.write(body);
+    out.write(next);
+    return readCapped(in, out, limit, "request body");
+  }
+
   private static byte[] readCapped(InputStream in, long limit, String what) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+    return readCapped(in, new ByteArrayOutputStream(8192), limit, what);
+  }
+
+  private static byte[] readCapped(
+      InputStream in, ByteArrayOutputStream out, long limit, String what) throws IOException {
     byte[] buffer = new byte[8192];
-    long total = 0;
+    long total = out.size();
+    if (total > limit) {
+      throw new TooLargeException(what + " larger than " + limit + " bytes");
+    }
     int n;
     while ((n = in.read(buffer)) != -1) {
       total += n;

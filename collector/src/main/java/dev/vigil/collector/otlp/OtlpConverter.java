@@ -140,6 +140,8 @@ public final class OtlpConverter {
     long truncated;
     long droppedAttributes;
     long droppedEvents;
+    // Reused for every JSON value of the request; json() calls do not nest.
+    private final StringBuilder scratch = new StringBuilder(1024);
 
     Context(int retentionDays) {
       long startOfToday = Math.floorDiv(now, NANOS_PER_DAY) * NANOS_PER_DAY;
@@ -167,6 +169,12 @@ public final class OtlpConverter {
           truncated,
           droppedAttributes,
           droppedEvents);
+    }
+
+    private String json(JsonBody body) {
+      scratch.setLength(0);
+      body.write(scratch);
+      return scratch.toString();
     }
 
     void reject(String reason) {
@@ -615,12 +623,6 @@ public final class OtlpConverter {
 
   private interface JsonBody {
     void write(StringBuilder out);
-  }
-
-  private static String json(JsonBody body) {
-    StringBuilder out = new StringBuilder(256);
-    body.write(out);
-    return out.toString();
   }
 
   /** Appends {@code s} as a JSON string: quotes, backslashes and control characters escaped. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
@@ -50,7 +51,12 @@ public final class OtlpDecoder {
         rewriteIds(tree);
         JSON_PARSER.merge(MAPPER.writeValueAsString(tree), builder);
       } else {
-        builder.mergeFrom(body);
+        // Aliasing: bytes fields (ids) are views of the body instead of copies; the body is not
+        // changed while the message is in use.
+        CodedInputStream in = CodedInputStream.newInstance(body);
+        in.enableAliasing(true);
+        builder.mergeFrom(in);
+        in.checkLastTagWas(0);
       }
       return (T) builder.build();
     } catch (JsonProcessingException e) {

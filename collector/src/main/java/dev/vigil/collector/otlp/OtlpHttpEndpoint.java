@@ -136,7 +136,7 @@ public final class OtlpHttpEndpoint implements Handler {
     }
     byte[] body;
     try {
-      body = BoundedBody.read(ctx.req().getInputStream(), gzip, maxBodyBytes);
+      body = BoundedBody.read(ctx.req().getInputStream(), declared, gzip, maxBodyBytes);
     } catch (BoundedBody.TooLargeException e) {
       metrics.message(signal, Math.max(0, declared));
       metrics.messageDropped(signal);

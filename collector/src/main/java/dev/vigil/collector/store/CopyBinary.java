@@ -82,8 +82,9 @@ final class CopyBinary {
     return this;
   }
 
-  byte[] toByteArray() {
-    return Arrays.copyOf(buf, size);
+  /** The rows written so far, in this encoder's buffer (not copied): no more rows may follow. */
+  EncodedRows.Slice slice() {
+    return new EncodedRows.Slice(buf, size);
   }
 
   private CopyBinary nul() {

@@ -15,16 +15,21 @@ import java.nio.charset.StandardCharsets;
  * <p>Immutable; thread-safe.
  */
 public final class EncodedRows {
-  public static final EncodedRows EMPTY = new EncodedRows(new byte[0], new byte[0], new byte[0]);
+  public static final EncodedRows EMPTY = new EncodedRows(Slice.EMPTY, Slice.EMPTY, Slice.EMPTY);
+
+  /** The first {@code length} bytes of {@code bytes}: an encoder's buffer, not copied to size. */
+  record Slice(byte[] bytes, int length) {
+    static final Slice EMPTY = new Slice(new byte[0], 0);
+  }
 
   private static final int SPAN_FIELDS = 15;
   private static final int LOG_FIELDS = 10;
 
-  final byte[] spans;
-  final byte[] logs;
-  final byte[] metrics;
+  final Slice spans;
+  final Slice logs;
+  final Slice metrics;
 
-  private EncodedRows(byte[] spans, byte[] logs, byte[] metrics) {
+  private EncodedRows(Slice spans, Slice logs, Slice metrics) {
     this.spans = spans;
     this.logs = logs;
     this.metrics = metrics;
@@ -38,7 +43,7 @@ public final class EncodedRows {
     return new EncodedRows(spans(batch), logs(batch), metrics(batch));
   }
 
-  private static byte[] spans(TelemetryBatch batch) {
+  private static Slice spans(TelemetryBatch batch) {
     if (batch.spans().isEmpty()) {
       return EMPTY.spans;
     }
@@ -61,10 +66,10 @@ public final class EncodedRows {
           .jsonb(s.eventsJson())
           .jsonb(s.linksJson());
     }
-    return out.toByteArray();
+    return out.slice();
   }
 
-  private static byte[] logs(TelemetryBatch batch) {
+  private static Slice logs(TelemetryBatch batch) {
     if (batch.logs().isEmpty()) {
       return EMPTY.logs;
     }
@@ -82,10 +87,10 @@ public final class EncodedRows {
           .text(l.scope())
           .jsonb(l.attributesJson());
     }
-    return out.toByteArray();
+    return out.slice();
   }
 
-  private static byte[] metrics(TelemetryBatch batch) {
+  private static Slice metrics(TelemetryBatch batch) {
     if (batch.metrics().isEmpty()) {
       return EMPTY.metrics;
     }
@@ -107,6 +112,7 @@ public final class EncodedRows {
           .text(m.attributesJson())
           .endRow();
     }
-    return out.content().getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = out.content().getBytes(StandardCharsets.UTF_8);
+    return new Slice(bytes, bytes.length);
   }
 }

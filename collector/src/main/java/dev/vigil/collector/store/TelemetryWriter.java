@@ -2,12 +2,15 @@ package dev.vigil.collector.store;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.vigil.collector.model.LatencyBuckets;
 import dev.vigil.collector.model.LogRow;
 import dev.vigil.collector.model.MetricRow;
 import dev.vigil.collector.model.ResourceRow;
 import dev.vigil.collector.model.RollupBatch;
 import dev.vigil.collector.model.SpanRow;
 import dev.vigil.collector.model.TelemetryBatch;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -55,6 +58,43 @@ public final class TelemetryWriter {
   static final String COPY_METRICS =
       "COPY metric_points (time_ns, start_ns, resource_id, value, count, sum, type, monotonic,"
           + " service, name, unit, bounds, counts, attributes) FROM STDIN";
+
+  // The first parameter holds LatencyBuckets.COUNT histogram buckets per key, one key after the
+  // other; the second is the writer slot; then one array per column.
+  static final String UPSERT_OPERATIONS =
+      "INSERT INTO operation_minutes AS o"
+          + " (minute_ns, requests, errors, duration_sum_ns, service, operation, buckets, slot)"
+          + " SELECT m, r, e, d, s, op, (?::bigint[])[(i::int - 1) * "
+          + LatencyBuckets.COUNT
+          + " + 1 : i::int * "
+          + LatencyBuckets.COUNT
+          + "], ?"
+          + " FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[],"
+          + " ?::text[]) WITH ORDINALITY AS t (m, r, e, d, s, op, i)"
+          + " ORDER BY i"
+          + " ON CONFLICT (service, operation, minute_ns, slot) DO UPDATE SET"
+          + " requests = o.requests + excluded.requests,"
+          + " errors = o.errors + excluded.errors,"
+          + " duration_sum_ns = o.duration_sum_ns + excluded.duration_sum_ns,"
+          + " buckets = vigil_add_buckets(o.buckets, excluded.buckets)";
+  static final String UPSERT_EDGES =
+      "INSERT INTO dependency_minutes AS d"
+          + " (minute_ns, calls, errors, duration_sum_ns, caller, callee, callee_type, buckets,"
+          + " slot)"
+          + " SELECT m, r, e, ds, ca, ce, ct, (?::bigint[])[(i::int - 1) * "
+          + LatencyBuckets.COUNT
+          + " + 1 : i::int * "
+          + LatencyBuckets.COUNT
+          + "], ?"
+          + " FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[],"
+          + " ?::text[], ?::text[]) WITH ORDINALITY AS t (m, r, e, ds, ca, ce, ct, i)"
+          + " ORDER BY i"
+          + " ON CONFLICT (caller, callee, minute_ns, slot) DO UPDATE SET"
+          + " calls = d.calls + excluded.calls,"
+          + " errors = d.errors + excluded.errors,"
+          + " duration_sum_ns = d.duration_sum_ns + excluded.duration_sum_ns,"
+          + " callee_type = excluded.callee_type,"
+          + " buckets = vigil_add_buckets(d.buckets, excluded.buckets)";
 
   /** For {@link #write(TelemetryBatch, List, RollupBatch, int, long)}: no time limit. */
   public static final long NO_DEADLINE = Long.MIN_VALUE;
@@ -174,11 +214,13 @@ public final class TelemetryWriter {
       throw deadlinePassed();
     }
     h.getConnection().setNetworkTimeout(DIRECT, (int) Math.min(Integer.MAX_VALUE, 2 * leftMillis));
-    // set_config(..., true) is SET LOCAL with a bind parameter: one statement text for every value.
-    h.createQuery("SELECT set_config('statement_timeout', :ms, true)")
-        .bind("ms", Long.toString(leftMillis))
-        .mapTo(String.class)
-        .one();
+    // set_config(..., true) is SET LOCAL with a bind parameter: one statement text for every value,
+    // so the driver keeps it prepared. Plain JDBC: this runs once per group commit.
+    try (PreparedStatement set =
+        h.getConnection().prepareStatement("SELECT set_config('statement_timeout', ?, true)")) {
+      set.setString(1, Long.toString(leftMillis));
+      set.execute();
+    }
   }
 
   private static void checkDeadline(long deadline) {
@@ -278,7 +320,7 @@ public final class TelemetryWriter {
       byte @Nullable [] header,
       byte @Nullable [] trailer,
       List<EncodedRows> encoded,
-      Function<EncodedRows, byte[]> rows)
+      Function<EncodedRows, EncodedRows.Slice> rows)
       throws SQLException {
     CopyIn in = copy.copyIn(sql);
     try {
@@ -286,8 +328,8 @@ public final class TelemetryWriter {
         in.writeToCopy(header, 0, header.length);
       }
       for (EncodedRows r : encoded) {
-        byte[] bytes = rows.apply(r);
-        in.writeToCopy(bytes, 0, bytes.length);
+        EncodedRows.Slice slice = rows.apply(r);
+        in.writeToCopy(slice.bytes(), 0, slice.length());
       }
       if (trailer != null) {
         in.writeToCopy(trailer, 0, trailer.length);
@@ -300,81 +342,96 @@ public final class TelemetryWriter {
     }
   }
 
-  private static void upsertOperations(Handle h, RollupBatch rollups, int slot) {
-    if (rollups.operations().isEmpty()) {
+  /**
+   * Adds the operation aggregates in one statement: the keys, counts and sums as parallel arrays,
+   * the histograms as one array of {@link LatencyBuckets#COUNT} elements per key. One statement per
+   * group instead of one per key spares the database a plan of {@code vigil_add_buckets} and an
+   * executor start per key. Rows are inserted in key order (the batch's keys are sorted), so
+   * concurrent writers lock them in the same order.
+   */
+  private static void upsertOperations(Handle h, RollupBatch rollups, int slot)
+      throws SQLException {
+    Map<RollupBatch.OperationKey, RollupBatch.Aggregate> operations = rollups.operations();
+    if (operations.isEmpty()) {
       return;
     }
-    PreparedBatch upsert =
-        h.prepareBatch(
-            "INSERT INTO operation_minutes AS o"
-                + " (minute_ns, requests, errors, duration_sum_ns, service, operation, buckets,"
-                + " slot)"
-                + " VALUES (:minute, :count, :errors, :sum, :service, :operation,"
-                + " CAST(:buckets AS bigint[]), :slot)"
-                + " ON CONFLICT (service, operation, minute_ns, slot) DO UPDATE SET"
-                + " requests = o.requests + excluded.requests,"
-                + " errors = o.errors + excluded.errors,"
-                + " duration_sum_ns = o.duration_sum_ns + excluded.duration_sum_ns,"
-                + " buckets = vigil_add_buckets(o.buckets, excluded.buckets)");
-    for (Map.Entry<RollupBatch.OperationKey, RollupBatch.Aggregate> e :
-        rollups.operations().entrySet()) {
-      RollupBatch.Aggregate a = e.getValue();
-      upsert
-          .bind("minute", e.getKey().minuteNs())
-          .bind("count", a.count())
-          .bind("errors", a.errors())
-          .bind("sum", a.durationSumNs())
-          .bind("service", e.getKey().service())
-          .bind("operation", e.getKey().operation())
-          .bind("buckets", arrayLiteral(a.buckets()))
-          .bind("slot", (short) slot)
-          .add();
+    int n = operations.size();
+    Columns c = new Columns(n);
+    String[] services = new String[n];
+    String[] names = new String[n];
+    int i = 0;
+    for (Map.Entry<RollupBatch.OperationKey, RollupBatch.Aggregate> e : operations.entrySet()) {
+      services[i] = e.getKey().service();
+      names[i] = e.getKey().operation();
+      c.set(i++, e.getKey().minuteNs(), e.getValue());
     }
-    upsert.execute();
+    c.execute(h.getConnection(), UPSERT_OPERATIONS, slot, services, names);
   }
 
-  private static void upsertEdges(Handle h, RollupBatch rollups, int slot) {
-    if (rollups.edges().isEmpty()) {
+  /** Adds the dependency edge aggregates in one statement, as {@link #upsertOperations}. */
+  private static void upsertEdges(Handle h, RollupBatch rollups, int slot) throws SQLException {
+    Map<RollupBatch.EdgeKey, RollupBatch.Aggregate> edges = rollups.edges();
+    if (edges.isEmpty()) {
       return;
     }
-    PreparedBatch upsert =
-        h.prepareBatch(
-            "INSERT INTO dependency_minutes AS d"
-                + " (minute_ns, calls, errors, duration_sum_ns, caller, callee, callee_type,"
-                + " buckets, slot)"
-                + " VALUES (:minute, :count, :errors, :sum, :caller, :callee, :calleeType,"
-                + " CAST(:buckets AS bigint[]), :slot)"
-                + " ON CONFLICT (caller, callee, minute_ns, slot) DO UPDATE SET"
-                + " calls = d.calls + excluded.calls,"
-                + " errors = d.errors + excluded.errors,"
-                + " duration_sum_ns = d.duration_sum_ns + excluded.duration_sum_ns,"
-                + " callee_type = excluded.callee_type,"
-                + " buckets = vigil_add_buckets(d.buckets, excluded.buckets)");
-    for (Map.Entry<RollupBatch.EdgeKey, RollupBatch.Aggregate> e : rollups.edges().entrySet()) {
-      RollupBatch.Aggregate a = e.getValue();
-      upsert
-          .bind("minute", e.getKey().minuteNs())
-          .bind("count", a.count())
-          .bind("errors", a.errors())
-          .bind("sum", a.durationSumNs())
-          .bind("caller", e.getKey().caller())
-          .bind("callee", e.getKey().callee())
-          .bind("calleeType", a.calleeType())
-          .bind("buckets", arrayLiteral(a.buckets()))
-          .bind("slot", (short) slot)
-          .add();
+    int n = edges.size();
+    Columns c = new Columns(n);
+    String[] callers = new String[n];
+    String[] callees = new String[n];
+    String[] calleeTypes = new String[n];
+    int i = 0;
+    for (Map.Entry<RollupBatch.EdgeKey, RollupBatch.Aggregate> e : edges.entrySet()) {
+      callers[i] = e.getKey().caller();
+      callees[i] = e.getKey().callee();
+      calleeTypes[i] = e.getValue().calleeType();
+      c.set(i++, e.getKey().minuteNs(), e.getValue());
     }
-    upsert.execute();
+    c.execute(h.getConnection(), UPSERT_EDGES, slot, callers, callees, calleeTypes);
   }
 
-  static String arrayLiteral(long[] values) {
-    StringBuilder sb = new StringBuilder(values.length * 2 + 2).append('{');
-    for (int i = 0; i < values.length; i++) {
-      if (i > 0) {
-        sb.append(',');
+  /** The columns operation and edge aggregates share, as arrays over the keys of one batch. */
+  private static final class Columns {
+    final long[] minutes;
+    final long[] counts;
+    final long[] errors;
+    final long[] sums;
+    final long[] buckets;
+
+    Columns(int n) {
+      minutes = new long[n];
+      counts = new long[n];
+      errors = new long[n];
+      sums = new long[n];
+      buckets = new long[n * LatencyBuckets.COUNT];
+    }
+
+    void set(int i, long minuteNs, RollupBatch.Aggregate a) {
+      minutes[i] = minuteNs;
+      counts[i] = a.count();
+      errors[i] = a.errors();
+      sums[i] = a.durationSumNs();
+      System.arraycopy(a.buckets(), 0, buckets, i * LatencyBuckets.COUNT, LatencyBuckets.COUNT);
+    }
+
+    /**
+     * Runs {@code sql} with parameters 1 to 6 bound to the buckets, the slot, minutes, counts,
+     * errors and sums, and the following ones to the {@code texts} columns.
+     */
+    void execute(Connection connection, String sql, int slot, String[]... texts)
+        throws SQLException {
+      PGConnection pg = connection.unwrap(PGConnection.class);
+      try (PreparedStatement statement = connection.prepareStatement(sql)) {
+        statement.setArray(1, pg.createArrayOf("int8", buckets));
+        statement.setShort(2, (short) slot);
+        statement.setArray(3, pg.createArrayOf("int8", minutes));
+        statement.setArray(4, pg.createArrayOf("int8", counts));
+        statement.setArray(5, pg.createArrayOf("int8", errors));
+        statement.setArray(6, pg.createArrayOf("int8", sums));
+        for (int i = 0; i < texts.length; i++) {
+          statement.setArray(7 + i, connection.createArrayOf("text", texts[i]));
+        }
+        statement.executeUpdate();
       }
-      sb.append(values[i]);
     }
-    return sb.append('}').toString();
   }
 }
