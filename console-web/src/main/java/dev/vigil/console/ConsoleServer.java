@@ -134,7 +134,7 @@ public final class ConsoleServer implements AutoCloseable {
         configApi.directWatches(
             controlPlane::isReady,
             WebConsole.SECURITY_HEADERS,
-            seconds -> metrics.request(INSTANCE_VIEW_ROUTE, "GET", 200, seconds),
+            metrics.requests(INSTANCE_VIEW_ROUTE, "GET", 200),
             this::failure);
     Handler current = server.getHandler();
     if (current instanceof HandlerWrapper wrapper && wrapper.getHandler() == null) {

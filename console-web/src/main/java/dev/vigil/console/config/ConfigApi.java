@@ -100,6 +100,7 @@ public final class ConfigApi implements AutoCloseable {
   private final AuditLog audit;
   final ExecutorService renderers;
   final int maxWaiting;
+  private final int renderThreads;
   private final ScheduledExecutorService recorder;
   private final AtomicInteger servedDrops = new AtomicInteger();
   private final Map<String, ConfigStore.Served> pendingServed = new ConcurrentHashMap<>();
@@ -116,6 +117,7 @@ public final class ConfigApi implements AutoCloseable {
     this.access = b.access;
     this.audit = b.audit;
     this.maxWaiting = b.maxWaiting;
+    this.renderThreads = b.renderThreads;
     if (b.metrics != null) {
       registerMetrics(b.metrics);
     }
@@ -243,7 +245,7 @@ public final class ConfigApi implements AutoCloseable {
    *
    * @param consoleReady whether the console's guarded APIs answer
    * @param headers added to every answer, as the server's before-handlers add them to others
-   * @param answered told each answer's duration in seconds, for the request metrics
+   * @param answered told each successful answer's duration in seconds, for the request metrics
    * @param failure the status and message an exception while answering becomes
    */
   public HandlerWrapper directWatches(
@@ -252,7 +254,7 @@ public final class ConfigApi implements AutoCloseable {
       DoubleConsumer answered,
       Function<Throwable, ApiException> failure) {
     DirectWatchHandler handler =
-        new DirectWatchHandler(this, consoleReady, headers, answered, failure);
+        new DirectWatchHandler(this, renderThreads, consoleReady, headers, answered, failure);
     directAnswers = handler::answers;
     return handler;
   }

@@ -16,6 +16,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.DoubleConsumer;
@@ -56,21 +60,28 @@ final class DirectWatchHandler extends HandlerWrapper {
   private final DoubleConsumer answered;
   private final Function<Throwable, ApiException> failure;
   private final AtomicLong answers = new AtomicLong();
+  private final Queue<Watch> due = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger drainers = new AtomicInteger();
+  private final int maxDrainers;
 
   /**
+   * @param answerThreads most of {@code api}'s render threads answering at once
    * @param ready whether the console's guarded APIs answer (else Javalin answers 503)
    * @param headers added to every answer, as the console's before-handlers add them
-   * @param answered told each answer's duration in seconds, for the request metrics
+   * @param answered told each successful answer's duration in seconds, for the request metrics
    * @param failure the status and message an exception while answering becomes
    */
   DirectWatchHandler(
       ConfigApi api,
+      int answerThreads,
       BooleanSupplier ready,
       Map<String, String> headers,
       DoubleConsumer answered,
       Function<Throwable, ApiException> failure) {
     this.api = requireNonNull(api, "api");
     this.ready = requireNonNull(ready, "ready");
+    this.maxDrainers =
+        Math.max(1, Math.min(answerThreads, Runtime.getRuntime().availableProcessors()));
     List<HttpField> fields = new ArrayList<>();
     headers.forEach((name, value) -> fields.add(new PreEncodedHttpField(name, value)));
     this.headers = List.copyOf(fields);
@@ -93,14 +104,53 @@ final class DirectWatchHandler extends HandlerWrapper {
       return;
     }
     baseRequest.setHandled(true);
-    AsyncContext async = request.startAsync();
-    async.setTimeout(0); // the feed ends the wait
-    api.feed
-        .await(watch.app, watch.index, watch.wait)
-        .thenRunAsync(() -> answer(baseRequest, async, watch), api.renderers);
+    watch.request = baseRequest;
+    watch.async = request.startAsync();
+    watch.async.setTimeout(0); // the feed ends the wait
+    api.feed.await(watch.app, watch.index, watch.wait).thenRun(() -> due(watch));
   }
 
-  private void answer(Request request, AsyncContext async, Watch watch) {
+  /**
+   * Queues a woken query and makes sure enough threads answer the queue: one per core at most, each
+   * answering queued queries in a loop until none is left, so a publish's fan-out costs a few task
+   * hand-offs rather than one per waiting client.
+   */
+  private void due(Watch watch) {
+    due.add(watch);
+    for (int n = drainers.get(); n < maxDrainers; n = drainers.get()) {
+      if (drainers.compareAndSet(n, n + 1)) {
+        try {
+          api.renderers.execute(this::drain);
+        } catch (RejectedExecutionException closing) {
+          drain();
+        }
+        return;
+      }
+    }
+  }
+
+  private void drain() {
+    do {
+      for (Watch watch = due.poll(); watch != null; watch = due.poll()) {
+        answer(watch);
+      }
+      drainers.decrementAndGet();
+      // A query queued after the last poll but before the decrement saw no free drainer.
+    } while (!due.isEmpty() && claimDrainer());
+  }
+
+  private boolean claimDrainer() {
+    for (int n = drainers.get(); n < maxDrainers; n = drainers.get()) {
+      if (drainers.compareAndSet(n, n + 1)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void answer(Watch watch) {
+    Request request = watch.request;
+    AsyncContext async = watch.async;
     Response response = request.getResponse();
     try {
       ConfigApi.View view;
@@ -115,11 +165,11 @@ final class DirectWatchHandler extends HandlerWrapper {
       }
       answers.incrementAndGet();
       write(response, 200, view.index(), view.body());
+      answered.accept((System.currentTimeMillis() - request.getTimeStamp()) / 1000.0);
     } catch (IOException | RuntimeException e) {
       log.debug("Could not answer a blocking config query: {}", e.toString());
     } finally {
       async.complete();
-      answered.accept((System.currentTimeMillis() - request.getTimeStamp()) / 1000.0);
     }
   }
 
@@ -239,6 +289,8 @@ final class DirectWatchHandler extends HandlerWrapper {
 
   /** One parsed blocking query. */
   private static final class Watch {
+    Request request;
+    AsyncContext async;
     AppKey app;
     @Nullable String nodeId;
     Map<String, String> labels = Map.of();
