@@ -470,13 +470,17 @@ public final class ConfigApi implements AutoCloseable {
           store
               .release(app, number)
               .orElseThrow(() -> new IllegalStateException("release " + key + " missing"));
-      // Content and gray selection never change; only the status does, which views read fresh.
-      if (releases.size() > 1000) {
-        releases.clear();
-      }
-      releases.put(key, release);
+      cacheRelease(key, release);
     }
     return release;
+  }
+
+  private void cacheRelease(String key, Release release) {
+    // Content and gray selection never change; only the status does, which views read fresh.
+    if (releases.size() > 1000) {
+      releases.clear();
+    }
+    releases.put(key, release);
   }
 
   /**
@@ -873,7 +877,11 @@ public final class ConfigApi implements AutoCloseable {
    * A change this replica made has committed: wake its own waiters now. The NOTIFY reaches this
    * replica too; advancing here skips that round trip and a re-read of the app's state.
    */
-  private void committed(AppKey app, AppState state) {
+  private void committed(AppKey app, AppState state, @Nullable Release created) {
+    if (created != null) {
+      // Before the wake-up, so the first answer need not read the new release back.
+      cacheRelease(app + "/" + created.number(), created);
+    }
     states.merge(app, state, (a, b) -> a.index() >= b.index() ? a : b);
     feed.advance(app, state.index());
   }
