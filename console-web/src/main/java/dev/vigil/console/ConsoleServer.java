@@ -30,6 +30,9 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.handler.HandlerWrapper;
 import org.jdbi.v3.core.ConnectionException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -46,6 +49,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConsoleServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ConsoleServer.class);
+  private static final String INSTANCE_VIEW_ROUTE = ConfigApi.PREFIX + "/{env}/{app}";
 
   private final Javalin app;
   private final ConsoleMetrics metrics = new ConsoleMetrics();
@@ -72,7 +76,11 @@ public final class ConsoleServer implements AutoCloseable {
               config.jetty.defaultHost = b.config.host();
               config.jetty.defaultPort = b.config.port();
               long graceMillis = b.config.shutdownGrace().toMillis();
-              config.jetty.modifyServer(server -> server.setStopTimeout(graceMillis));
+              config.jetty.modifyServer(
+                  server -> {
+                    server.setStopTimeout(graceMillis);
+                    installDirectWatches(server);
+                  });
               config.requestLogger.http(
                   (ctx, ms) ->
                       metrics.request(
@@ -115,6 +123,38 @@ public final class ConsoleServer implements AutoCloseable {
             ctx.status(500).json(ApiError.of("internal error"));
           }
         });
+  }
+
+  /**
+   * Puts the config center's blocking-query handler in front of Javalin's servlet context, behind
+   * any handler wrapper Javalin's server already has, so Javalin attaches its context after it.
+   */
+  private void installDirectWatches(Server server) {
+    HandlerWrapper watches =
+        configApi.directWatches(
+            controlPlane::isReady,
+            WebConsole.SECURITY_HEADERS,
+            metrics.requests(INSTANCE_VIEW_ROUTE, "GET", 200),
+            this::failure);
+    Handler current = server.getHandler();
+    if (current instanceof HandlerWrapper wrapper && wrapper.getHandler() == null) {
+      wrapper.setHandler(watches);
+    } else {
+      server.insertHandler(watches);
+    }
+  }
+
+  /** The status and message a request failing with {@code e} is answered. */
+  private ApiException failure(Throwable e) {
+    if (e instanceof ApiException api) {
+      return api;
+    }
+    if (isDatabaseUnavailable(e)) {
+      log.warn("Database unavailable answering a blocking config query: {}", e.toString());
+      return new ApiException(503, "database unavailable");
+    }
+    log.error("Failed to answer a blocking config query", e);
+    return new ApiException(500, "internal error");
   }
 
   /**

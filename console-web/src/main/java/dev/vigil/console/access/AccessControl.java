@@ -190,6 +190,20 @@ public final class AccessControl {
     }
   }
 
+  /**
+   * The principal of {@code token} if this replica looked it up within the cache TTL and found it
+   * live; null otherwise (unknown, refused, expired in the cache or never looked up), without
+   * touching the database. For paths that answer cache hits themselves and leave everything else to
+   * {@link #require}.
+   */
+  public @Nullable Principal cached(String token) {
+    Cached cached = cache.get(token);
+    if (cached == null || System.nanoTime() - cached.expiresAtNanos >= 0) {
+      return null;
+    }
+    return cached.principal;
+  }
+
   /** How many token lookups have reached the database; for tests. */
   long databaseLookups() {
     return databaseLookups.get();

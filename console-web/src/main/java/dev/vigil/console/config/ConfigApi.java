@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.console.access.AccessControl;
 import dev.vigil.console.access.Scopes;
+import dev.vigil.console.api.ApiError;
 import dev.vigil.console.api.ApiException;
 import dev.vigil.console.api.BadParameterException;
 import dev.vigil.console.api.RequestParams;
@@ -39,9 +40,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.DoubleConsumer;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
+import org.eclipse.jetty.server.handler.HandlerWrapper;
 import org.jdbi.v3.core.Jdbi;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -76,10 +81,10 @@ public final class ConfigApi implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ConfigApi.class);
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final Pattern ENV = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
-  private static final Pattern APP = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+  static final Pattern ENV = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+  static final Pattern APP = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._:-]{0,255}");
-  private static final Pattern NODE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]{0,255}");
+  static final Pattern NODE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]{0,255}");
   private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,62}");
   private static final String ENV_EXPECTED = "lowercase letters, digits, '-' or '_', 1-63 chars";
   private static final String APP_EXPECTED = "letters, digits, '.', '-' or '_', 1-128 chars";
@@ -89,19 +94,21 @@ public final class ConfigApi implements AutoCloseable {
   private static final Set<String> ENTRY_FIELDS = Set.of("value", "type", "comment", "secret");
 
   private final ConfigStore store;
-  private final ConfigChangeFeed feed;
+  final ConfigChangeFeed feed;
   private final SecretCipher cipher;
-  private final AccessControl access;
+  final AccessControl access;
   private final AuditLog audit;
-  private final ExecutorService renderers;
-  private final int maxWaiting;
+  final ExecutorService renderers;
+  final int maxWaiting;
+  private final int renderThreads;
   private final ScheduledExecutorService recorder;
   private final AtomicInteger servedDrops = new AtomicInteger();
   private final Map<String, ConfigStore.Served> pendingServed = new ConcurrentHashMap<>();
   private final Map<AppKey, AppState> states = new ConcurrentHashMap<>();
   private final Map<String, Release> releases = new ConcurrentHashMap<>();
-  private final Map<String, byte[]> renderedViews = new ConcurrentHashMap<>();
+  private final Map<String, View> renderedViews = new ConcurrentHashMap<>();
   private final Map<String, ConfigStore.Served> lastServed = new ConcurrentHashMap<>();
+  private volatile LongSupplier directAnswers = () -> 0;
 
   private ConfigApi(Builder b) {
     this.store = new ConfigStore(b.jdbi, this::committed);
@@ -110,6 +117,7 @@ public final class ConfigApi implements AutoCloseable {
     this.access = b.access;
     this.audit = b.audit;
     this.maxWaiting = b.maxWaiting;
+    this.renderThreads = b.renderThreads;
     if (b.metrics != null) {
       registerMetrics(b.metrics);
     }
@@ -152,6 +160,11 @@ public final class ConfigApi implements AutoCloseable {
         .name("vigil_console_config_notifications")
         .help("Config changes this replica heard of (from any replica).")
         .callback(cb -> cb.call(feed.notifications()))
+        .register(metrics);
+    CounterWithCallback.builder()
+        .name("vigil_console_config_direct_answers")
+        .help("Blocking config queries answered from Jetty, ahead of the per-request pipeline.")
+        .callback(cb -> cb.call(directAnswers.getAsLong()))
         .register(metrics);
     CounterWithCallback.builder()
         .name("vigil_console_config_served_records_dropped")
@@ -227,6 +240,39 @@ public final class ConfigApi implements AutoCloseable {
   }
 
   /**
+   * A Jetty handler to put in front of Javalin's servlet that answers well-formed blocking queries
+   * of the instance view itself and passes every other request on (see {@link DirectWatchHandler}).
+   *
+   * @param consoleReady whether the console's guarded APIs answer
+   * @param headers added to every answer, as the server's before-handlers add them to others
+   * @param answered told each successful answer's duration in seconds, for the request metrics
+   * @param failure the status and message an exception while answering becomes
+   */
+  public HandlerWrapper directWatches(
+      BooleanSupplier consoleReady,
+      Map<String, String> headers,
+      DoubleConsumer answered,
+      Function<Throwable, ApiException> failure) {
+    DirectWatchHandler handler =
+        new DirectWatchHandler(this, renderThreads, consoleReady, headers, answered, failure);
+    directAnswers = handler::answers;
+    return handler;
+  }
+
+  /** Whether a blocking query of {@code app} can wait on this replica's feed without a query. */
+  boolean parkable(AppKey app) {
+    return feed.isListening() && feed.knows(app) && feed.waiting() < maxWaiting;
+  }
+
+  static byte[] errorBody(String message) {
+    try {
+      return MAPPER.writeValueAsBytes(ApiError.of(message));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
    * Answers every held blocking query now with the current config and stops holding new ones (they
    * are answered at once), so a stopping server need not wait for their timeouts.
    */
@@ -295,7 +341,7 @@ public final class ConfigApi implements AutoCloseable {
                     renderers));
   }
 
-  private AppState cachedState(AppKey app) {
+  AppState cachedState(AppKey app) {
     AppState cached = states.get(app);
     if (cached != null && cached.index() >= feed.index(app)) {
       return cached;
@@ -307,6 +353,20 @@ public final class ConfigApi implements AutoCloseable {
 
   private void respondView(
       Context ctx,
+      AppKey app,
+      AppState state,
+      @Nullable String nodeId,
+      Map<String, String> labels,
+      boolean secrets) {
+    View view = view(app, state, nodeId, labels, secrets);
+    ctx.header(INDEX_HEADER, view.index()).contentType("application/json").result(view.body());
+  }
+
+  /**
+   * What {@code nodeId} (or an anonymous reader when null) is served of {@code app} at {@code
+   * state}, noting the release for the listener view.
+   */
+  View view(
       AppKey app,
       AppState state,
       @Nullable String nodeId,
@@ -329,21 +389,25 @@ public final class ConfigApi implements AutoCloseable {
     // Every instance on the same release gets the same bytes: render them once per change, unless
     // they hold decrypted secrets, which are not kept in memory longer than one answer.
     String cacheKey = app + "/" + state.index() + "/" + release + "/" + gray + "/" + secrets;
-    byte[] rendered = renderedViews.get(cacheKey);
-    if (rendered == null) {
+    View view = renderedViews.get(cacheKey);
+    if (view == null) {
       boolean[] clearSecrets = {false};
-      rendered = renderView(app, state, number, gray, secrets, clearSecrets);
+      view =
+          new View(
+              Long.toString(state.index()),
+              renderView(app, state, number, gray, secrets, clearSecrets));
       if (!clearSecrets[0]) {
         if (renderedViews.size() > 256) {
           renderedViews.clear();
         }
-        renderedViews.put(cacheKey, rendered);
+        renderedViews.put(cacheKey, view);
       }
     }
-    ctx.header(INDEX_HEADER, Long.toString(state.index()))
-        .contentType("application/json")
-        .result(rendered);
+    return view;
   }
+
+  /** One rendered answer of the instance view and its {@value #INDEX_HEADER}; shared, immutable. */
+  record View(String index, byte[] body) {}
 
   private byte[] renderView(
       AppKey app,
@@ -406,13 +470,17 @@ public final class ConfigApi implements AutoCloseable {
           store
               .release(app, number)
               .orElseThrow(() -> new IllegalStateException("release " + key + " missing"));
-      // Content and gray selection never change; only the status does, which views read fresh.
-      if (releases.size() > 1000) {
-        releases.clear();
-      }
-      releases.put(key, release);
+      cacheRelease(key, release);
     }
     return release;
+  }
+
+  private void cacheRelease(String key, Release release) {
+    // Content and gray selection never change; only the status does, which views read fresh.
+    if (releases.size() > 1000) {
+      releases.clear();
+    }
+    releases.put(key, release);
   }
 
   /**
@@ -809,7 +877,11 @@ public final class ConfigApi implements AutoCloseable {
    * A change this replica made has committed: wake its own waiters now. The NOTIFY reaches this
    * replica too; advancing here skips that round trip and a re-read of the app's state.
    */
-  private void committed(AppKey app, AppState state) {
+  private void committed(AppKey app, AppState state, @Nullable Release created) {
+    if (created != null) {
+      // Before the wake-up, so the first answer need not read the new release back.
+      cacheRelease(app + "/" + created.number(), created);
+    }
     states.merge(app, state, (a, b) -> a.index() >= b.index() ? a : b);
     feed.advance(app, state.index());
   }
@@ -1102,7 +1174,7 @@ public final class ConfigApi implements AutoCloseable {
     return v == null || v.isBlank() ? null : v.trim();
   }
 
-  private static long nonNegativeLong(String name, String raw) {
+  static long nonNegativeLong(String name, String raw) {
     try {
       long v = Long.parseLong(raw);
       if (v >= 0) {

@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.BiConsumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlStatement;
@@ -52,14 +51,24 @@ final class ConfigStore {
           + " content, diff::text AS diff, gray_instances, gray_labels::text AS gray_labels";
 
   private final Jdbi jdbi;
-  private final BiConsumer<AppKey, AppState> committed;
+  private final Committed committed;
+
+  /** Hears a change this store committed. */
+  interface Committed {
+    /**
+     * {@code app} moved to {@code state}; {@code release} is the release the change created, or
+     * null when it created none.
+     */
+    void changed(AppKey app, AppState state, @Nullable Release release);
+  }
 
   /**
    * {@code committed} hears every app whose change index a transaction of this store moved, with
-   * the app's new state, on the committing thread right after the commit: so the replica that made
-   * a change wakes its own waiters without waiting for its {@code NOTIFY} to come back.
+   * the app's new state and the release it created, on the committing thread right after the
+   * commit: so the replica that made a change wakes its own waiters without waiting for its {@code
+   * NOTIFY} to come back, and has the new release's content without reading it back.
    */
-  ConfigStore(Jdbi jdbi, BiConsumer<AppKey, AppState> committed) {
+  ConfigStore(Jdbi jdbi, Committed committed) {
     this.jdbi = requireNonNull(jdbi, "jdbi");
     this.committed = requireNonNull(committed, "committed");
   }
@@ -284,9 +293,9 @@ final class ConfigStore {
                   grayInstances,
                   grayLabels);
           if (gray) {
-            moveIndex(h, app, "gray_release = :n", release.number());
+            moveIndex(h, app, "gray_release = :n", release.number(), release);
           } else {
-            moveIndex(h, app, "current_release = :n", release.number());
+            moveIndex(h, app, "current_release = :n", release.number(), release);
           }
           audit.record(h, release);
           return release;
@@ -345,7 +354,7 @@ final class ConfigStore {
                 new Write(type, item.value(), item.cipherBytes(), item.secret(), item.comment()),
                 author);
           }
-          moveIndex(h, app, "current_release = :n", release.number());
+          moveIndex(h, app, "current_release = :n", release.number(), release);
           audit.record(h, release);
           return release;
         });
@@ -381,7 +390,8 @@ final class ConfigStore {
               h,
               app,
               promote ? "current_release = :n, gray_release = NULL" : "gray_release = NULL",
-              gray);
+              gray,
+              null);
           Release release = release(h, app, gray).orElseThrow();
           audit.record(h, release);
           return release;
@@ -539,7 +549,7 @@ final class ConfigStore {
    * Moves the app's change index, queues the {@code NOTIFY} that every listening replica hears when
    * the transaction commits, in one statement, and tells {@link #committed} after the commit.
    */
-  private void moveIndex(Handle h, AppKey app, String set, int number) {
+  private void moveIndex(Handle h, AppKey app, String set, int number, @Nullable Release created) {
     AppState state =
         h.createQuery(
                 "WITH moved AS (UPDATE vigil_config.app SET "
@@ -558,7 +568,7 @@ final class ConfigStore {
                     new AppState(
                         rs.getLong(1), (Integer) rs.getObject(2), (Integer) rs.getObject(3)))
             .one();
-    h.afterCommit(() -> committed.accept(app, state));
+    h.afterCommit(() -> committed.changed(app, state, created));
   }
 
   /** Inserts the app's next release (its row is locked, so numbers never collide). */

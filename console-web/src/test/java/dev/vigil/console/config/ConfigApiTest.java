@@ -44,13 +44,7 @@ class ConfigApiTest {
   static void start() {
     store = Store.builder(postgres.jdbcUrl()).open();
     store.migrate(); // the telemetry schema and the config schema share the database
-    byte[] key = new byte[32];
-    new SecureRandom().nextBytes(key);
-    console =
-        ConsoleServer.builder(store)
-            .config(ConsoleConfig.builder().host("127.0.0.1").port(0).tokens(Set.of(ADMIN)).build())
-            .secretCipher(SecretCipher.ofBase64Key(Base64.getEncoder().encodeToString(key)))
-            .start();
+    console = startConsole(store, ADMIN);
     admin = new ConfigHttp(console.port(), ADMIN);
     READER = issue("reader", "config:read:prod");
     SECRETS = issue("secret-reader", "config:read:prod", "config:secrets:prod");
@@ -58,8 +52,23 @@ class ConfigApiTest {
     STAGING_READER = issue("staging-reader", "config:read:staging");
   }
 
+  /** A console on a free loopback port with admin token {@code admin} and a random secret key. */
+  static ConsoleServer startConsole(Store store, String admin) {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    return ConsoleServer.builder(store)
+        .config(ConsoleConfig.builder().host("127.0.0.1").port(0).tokens(Set.of(admin)).build())
+        .secretCipher(SecretCipher.ofBase64Key(Base64.getEncoder().encodeToString(key)))
+        .start();
+  }
+
   /** Issues a token through the access API and returns its secret. */
   static String issue(String name, String... scopes) {
+    return issueWith(admin, name, scopes);
+  }
+
+  /** Issues a token through {@code admin}'s access API and returns its secret. */
+  static String issueWith(ConfigHttp admin, String name, String... scopes) {
     Response r = admin.post("/api/v1/access/tokens", json("name", name, "scopes", List.of(scopes)));
     assertThat(r.status()).as(r.body()).isEqualTo(201);
     return r.json().get("token").asText();

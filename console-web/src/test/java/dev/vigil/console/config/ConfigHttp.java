@@ -43,13 +43,13 @@ final class ConfigHttp {
     }
   }
 
-  Response get(String path) {
-    return send(request(path).GET().build());
+  Response get(String path, String... headers) {
+    return send(request(path, headers).GET().build());
   }
 
-  CompletableFuture<Response> getAsync(String path) {
+  CompletableFuture<Response> getAsync(String path, String... headers) {
     return CLIENT
-        .sendAsync(request(path).GET().build(), HttpResponse.BodyHandlers.ofString())
+        .sendAsync(request(path, headers).GET().build(), HttpResponse.BodyHandlers.ofString())
         .thenApply(r -> new Response(r.statusCode(), r.body(), r));
   }
 
