@@ -80,6 +80,7 @@ public final class Exporter implements Runnable {
       }
       long wait = SCHEDULE_DELAY_NANOS;
       long now = System.nanoTime();
+      Telemetry.rearmWake();
       if (down) {
         wait = Math.max(0, retryAtNanos - now);
       } else if (Telemetry.spans().size() >= settings.batchSize()
