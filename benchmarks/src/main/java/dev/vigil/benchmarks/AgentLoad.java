@@ -105,6 +105,7 @@ public final class AgentLoad {
                 });
         double cpu = AgentSystems.cpuSeconds(pid) - cpu0;
         double jit = AgentSystems.compilerCpuSeconds(pid) - jit0;
+        Map<String, Double> threads = AgentSystems.cpuSecondsByThread(pid);
         child.stop();
         http.evict(address);
         long calls = Math.max(1, all.sum());
@@ -124,6 +125,8 @@ public final class AgentLoad {
                 s.jitMicrosPerCall(),
                 sink.requests() - sinkBefore,
                 AgentSystems.loadAverage()));
+        System.out.println(
+            "          CPU since launch by thread: " + AgentSystems.topThreads(threads, 6));
       }
     }
     System.out.println(AgentSystems.fmt("# load average at end=%.2f", AgentSystems.loadAverage()));

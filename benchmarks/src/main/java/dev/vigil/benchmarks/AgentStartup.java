@@ -80,12 +80,7 @@ public final class AgentStartup {
             AgentSystems.fmt(
                 "round %d  %-9s wall %6.2f s  cpu %6.2f s  peak rss %6.0f MiB  (load %.1f)",
                 round + 1, name, s.wallS(), s.cpuS(), s.rssMib(), AgentSystems.loadAverage()));
-        StringBuilder top = new StringBuilder("          CPU by thread:");
-        threads.entrySet().stream()
-            .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-            .limit(8)
-            .forEach(e -> top.append(AgentSystems.fmt(" %s %.2f s;", e.getKey(), e.getValue())));
-        System.out.println(top);
+        System.out.println("          CPU by thread: " + AgentSystems.topThreads(threads, 8));
       }
     }
     System.out.println(

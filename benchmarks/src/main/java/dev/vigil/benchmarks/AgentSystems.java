@@ -234,6 +234,16 @@ final class AgentSystems {
     return byName;
   }
 
+  /** The {@code n} threads that used the most CPU, as {@code name 1.23 s; ...}. */
+  static String topThreads(Map<String, Double> cpuByThread, int n) {
+    StringBuilder top = new StringBuilder();
+    cpuByThread.entrySet().stream()
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .limit(n)
+        .forEach(e -> top.append(fmt("%s %.2f s; ", e.getKey(), e.getValue())));
+    return top.toString().trim();
+  }
+
   /** Peak resident set size (VmHWM) in MiB. */
   static double peakRssMib(long pid) throws IOException {
     for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
