@@ -52,15 +52,22 @@ public final class JdbcSupport {
     return info;
   }
 
-  /** Starts and activates a span, or returns null when this call is not traced. */
-  public static Span start(Statement statement, String sql) throws SQLException {
+  /**
+   * Whether an execute call starts a span now: not when switched off, on the agent's own threads,
+   * or inside another traced JDBC call. Advice asks this before {@link #start}, so that the branch
+   * is profiled per instrumented method: the calls a pool's proxy makes to the driver always answer
+   * no, and the JIT compiles them without the span code.
+   */
+  public static boolean traced() {
     if (!LiveSettings.enabled(NAME) || Tracer.isSuppressed()) {
-      return null;
+      return false;
     }
     Span current = Tracer.current();
-    if (current != null && NAME.equals(current.origin())) {
-      return null;
-    }
+    return current == null || !NAME.equals(current.origin());
+  }
+
+  /** Starts and activates a span for a call that {@link #traced} admitted. */
+  public static Span start(Statement statement, String sql) throws SQLException {
     SqlInfo q = sql != null ? sqlInfo(sql) : SQL.get(statement);
     if (q == null) {
       q = SqlInfo.UNKNOWN;
@@ -81,9 +88,6 @@ public final class JdbcSupport {
   }
 
   public static void end(Span span, Throwable thrown) {
-    if (span == null) {
-      return;
-    }
     Tracer.deactivate(span);
     if (thrown != null) {
       span.recordException(thrown);
