@@ -18,6 +18,7 @@ import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.scaffold.MethodGraph;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.pool.TypePool;
 
@@ -38,7 +39,12 @@ final class AdviceTransformer implements ClassFileTransformer {
   private final ClassFileLocator runtimeLocator;
 
   private final Advice.ExceptionHandler exceptionHandler;
-  private final ByteBuddy byteBuddy = new ByteBuddy().with(TypeValidation.DISABLED);
+  // Advice only rewrites methods the class declares: listing the inherited ones too (Byte Buddy's
+  // default method graph) would resolve the whole hierarchy with generics for nothing.
+  private final ByteBuddy byteBuddy =
+      new ByteBuddy()
+          .with(TypeValidation.DISABLED)
+          .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE);
   private final Map<ClassLoader, TypePool.CacheProvider> caches =
       Collections.synchronizedMap(new WeakHashMap<>());
   private final TypePool.CacheProvider bootCache = new TypePool.CacheProvider.Simple();

@@ -37,7 +37,7 @@ final class LazyTransformer implements ClassFileTransformer {
     if (className == null || failed) {
       return null;
     }
-    if (!candidates.matches(className)) {
+    if (!candidates.matches(className, classfileBuffer)) {
       if (!prewarmStarted && candidates.announces(className)) {
         prewarm();
       }

@@ -19,10 +19,14 @@ import java.util.concurrent.atomic.LongAdder;
  * The child's CPU time over warm-up plus measurement is reported per answered request.
  *
  * <p>Usage: {@code AgentLoad --vigil-agent JAR --otel-agent JAR [--rounds N] [--warmup-s S]
- * [--measure-s S] [--concurrency C] [--otel-exporters sink|none]}
+ * [--measure-s S] [--concurrency C] [--otel-exporters sink|none] [--baseline-agent JAR] [--systems
+ * no-agent,vigil,otel] [--service-flag FLAG]...}: {@code --baseline-agent} adds the system {@code
+ * vigil-before}, another Vigil agent jar (say, built from an earlier commit) measured in the same
+ * rounds; {@code --service-flag} adds a JVM flag to every service JVM ({@code {run}} becomes the
+ * run's log name).
  */
 public final class AgentLoad {
-  record Sample(LoadDriver.Result result, double cpuMicrosPerCall) {}
+  record Sample(LoadDriver.Result result, double cpuMicrosPerCall, double jitMicrosPerCall) {}
 
   private AgentLoad() {}
 
@@ -34,6 +38,9 @@ public final class AgentLoad {
     boolean otelToSink = true;
     String vigil = "agent/target/vigil-agent.jar";
     String otel = "benchmarks/target/agents/opentelemetry-javaagent.jar";
+    String baseline = null;
+    String only = null;
+    List<String> serviceFlags = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--rounds" -> rounds = Integer.parseInt(args[++i]);
@@ -43,6 +50,9 @@ public final class AgentLoad {
         case "--otel-exporters" -> otelToSink = !"none".equals(args[++i]);
         case "--vigil-agent" -> vigil = args[++i];
         case "--otel-agent" -> otel = args[++i];
+        case "--baseline-agent" -> baseline = args[++i];
+        case "--systems" -> only = args[++i];
+        case "--service-flag" -> serviceFlags.add(args[++i]);
         default -> {
           System.err.println("unknown argument: " + args[i]);
           System.exit(2);
@@ -50,10 +60,11 @@ public final class AgentLoad {
       }
     }
     OtlpSink sink = new OtlpSink(0);
-    AgentSystems systems = new AgentSystems(vigil, otel, sink.endpoint(), otelToSink);
+    AgentSystems systems = new AgentSystems(vigil, otel, baseline, sink.endpoint(), otelToSink);
     HttpClientPool http = HttpClientPool.builder().build();
     Path logs = Files.createDirectories(Path.of("benchmarks/target/agent-load"));
-    List<String> jvmFlags = List.of("-Xms256m", "-Xmx256m");
+    List<String> jvmFlags = new ArrayList<>(List.of("-Xms256m", "-Xmx256m"));
+    jvmFlags.addAll(serviceFlags);
     System.out.println(
         AgentSystems.fmt(
             "# cores=%d, load average at start=%.2f, rounds=%d, warm-up %d s, measure %d s,"
@@ -67,7 +78,7 @@ public final class AgentLoad {
             jvmFlags,
             otelToSink ? "otlp http/protobuf to the sink" : "none"));
     Map<String, List<Sample>> samples = new LinkedHashMap<>();
-    List<String> names = AgentSystems.NAMES;
+    List<String> names = systems.names(only);
     for (int round = 0; round < rounds; round++) {
       for (int k = 0; k < names.size(); k++) {
         String name = names.get((k + round) % names.size());
@@ -78,6 +89,7 @@ public final class AgentLoad {
         String address = child.address();
         long sinkBefore = sink.requests();
         double cpu0 = AgentSystems.cpuSeconds(pid);
+        double jit0 = AgentSystems.compilerCpuSeconds(pid);
         LongAdder all = new LongAdder();
         LoadDriver.Result r =
             LoadDriver.run(
@@ -92,14 +104,17 @@ public final class AgentLoad {
                   all.increment();
                 });
         double cpu = AgentSystems.cpuSeconds(pid) - cpu0;
+        double jit = AgentSystems.compilerCpuSeconds(pid) - jit0;
+        Map<String, Double> threads = AgentSystems.cpuSecondsByThread(pid);
         child.stop();
         http.evict(address);
-        Sample s = new Sample(r, 1e6 * cpu / Math.max(1, all.sum()));
+        long calls = Math.max(1, all.sum());
+        Sample s = new Sample(r, 1e6 * cpu / calls, 1e6 * jit / calls);
         samples.computeIfAbsent(name, n -> new ArrayList<>()).add(s);
         System.out.println(
             AgentSystems.fmt(
                 "round %d  %-9s %8.0f calls/s  p50 %6.0f us  p99 %7.0f us  errors %d"
-                    + "  service CPU %5.0f us/call  exports %d  (load %.1f)",
+                    + "  service CPU %5.0f us/call (JIT %3.0f)  exports %d  (load %.1f)",
                 round + 1,
                 name,
                 r.perSecond(),
@@ -107,26 +122,31 @@ public final class AgentLoad {
                 r.p99Micros(),
                 r.errors(),
                 s.cpuMicrosPerCall(),
+                s.jitMicrosPerCall(),
                 sink.requests() - sinkBefore,
                 AgentSystems.loadAverage()));
+        System.out.println(
+            "          CPU since launch by thread: " + AgentSystems.topThreads(threads, 6));
       }
     }
     System.out.println(AgentSystems.fmt("# load average at end=%.2f", AgentSystems.loadAverage()));
     System.out.println(
-        "| system | calls/s | p50 µs | p99 µs | service CPU µs/call | throughput vs no agent |");
-    System.out.println("|---|---|---|---|---|---|");
+        "| system | calls/s | p50 µs | p99 µs | service CPU µs/call | of it JIT | throughput vs no"
+            + " agent |");
+    System.out.println("|---|---|---|---|---|---|---|");
     double base = AgentSystems.median(samples.get("no-agent"), s -> s.result().perSecond());
     for (String name : names) {
       List<Sample> rs = samples.get(name);
       double rate = AgentSystems.median(rs, s -> s.result().perSecond());
       System.out.println(
           AgentSystems.fmt(
-              "| %s | %.0f | %.0f | %.0f | %.0f | %.1f%% |",
+              "| %s | %.0f | %.0f | %.0f | %.0f | %.0f | %.1f%% |",
               name,
               rate,
               AgentSystems.median(rs, s -> s.result().p50Micros()),
               AgentSystems.median(rs, s -> s.result().p99Micros()),
               AgentSystems.median(rs, Sample::cpuMicrosPerCall),
+              AgentSystems.median(rs, Sample::jitMicrosPerCall),
               100 * rate / base));
     }
     http.close();

@@ -15,7 +15,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the agent benchmarks share: the three systems (no agent, Vigil, the OpenTelemetry agent) as
@@ -24,21 +27,29 @@ import java.util.function.ToDoubleFunction;
  */
 final class AgentSystems {
   static final List<String> NAMES = List.of("no-agent", "vigil", "otel");
+  static final String BASELINE = "vigil-before";
   static final Duration TIMEOUT = Duration.ofSeconds(5);
   static final byte[] REQUEST = "{\"id\":42}".getBytes(StandardCharsets.UTF_8);
   private static final String ADMIN_URL = "jdbc:postgresql://127.0.0.1:5432/postgres";
 
   private final String vigilAgent;
   private final String otelAgent;
+  private final @Nullable String baselineAgent;
   private final String sinkEndpoint;
   private final boolean otelToSink;
   final String jdbcUrl;
   private final String database;
 
-  AgentSystems(String vigilAgent, String otelAgent, String sinkEndpoint, boolean otelToSink)
+  AgentSystems(
+      String vigilAgent,
+      String otelAgent,
+      @Nullable String baselineAgent,
+      String sinkEndpoint,
+      boolean otelToSink)
       throws Exception {
     this.vigilAgent = requireFile(vigilAgent);
     this.otelAgent = requireFile(otelAgent);
+    this.baselineAgent = baselineAgent == null ? null : requireFile(baselineAgent);
     this.sinkEndpoint = sinkEndpoint;
     this.otelToSink = otelToSink;
     this.database = "vigil_agent_bench_" + ProcessHandle.current().pid();
@@ -55,6 +66,26 @@ final class AgentSystems {
       s.execute(
           "INSERT INTO items SELECT i, 'sku-' || i, i * 100 FROM generate_series(1, 1000) AS i");
     }
+  }
+
+  /**
+   * The systems to run: {@code only} (comma-separated) or all three, plus {@link #BASELINE} right
+   * after {@code vigil} when a baseline agent jar was given.
+   */
+  List<String> names(@Nullable String only) {
+    List<String> names = new ArrayList<>();
+    for (String n : NAMES) {
+      if (only == null || List.of(only.split(",")).contains(n)) {
+        names.add(n);
+        if (n.equals("vigil") && baselineAgent != null) {
+          names.add(BASELINE);
+        }
+      }
+    }
+    if (!names.contains("no-agent")) {
+      throw new IllegalArgumentException("systems: " + only + " (expected: no-agent among them)");
+    }
+    return names;
   }
 
   void dropDatabase() throws Exception {
@@ -75,8 +106,8 @@ final class AgentSystems {
     List<String> flags = new ArrayList<>();
     switch (system) {
       case "no-agent" -> {}
-      case "vigil" -> {
-        flags.add("-javaagent:" + vigilAgent);
+      case "vigil", BASELINE -> {
+        flags.add("-javaagent:" + (system.equals(BASELINE) ? baselineAgent : vigilAgent));
         flags.add("-Dvigil.service.name=items");
         flags.add("-Dvigil.collector.endpoint=" + sinkEndpoint);
       }
@@ -105,11 +136,18 @@ final class AgentSystems {
     }
   }
 
+  /**
+   * Starts the service; {@code {run}} in a JVM flag becomes the log file's name without {@code
+   * .log} (say, {@code -XX:StartFlightRecording:filename=/tmp/{run}.jfr}).
+   */
   Child launch(String system, List<String> jvmFlags, Path log) throws IOException {
     int port = freePort();
+    String run = log.getFileName().toString().replaceFirst("\\.log$", "");
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(jvmFlags);
+    for (String f : jvmFlags) {
+      cmd.add(f.replace("{run}", run));
+    }
     cmd.addAll(agentFlags(system));
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
@@ -155,10 +193,55 @@ final class AgentSystems {
 
   /** User plus system CPU seconds of a process so far. */
   static double cpuSeconds(long pid) throws IOException {
-    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    return cpuSeconds(Path.of("/proc/" + pid + "/stat"));
+  }
+
+  private static double cpuSeconds(Path statFile) throws IOException {
+    String stat = Files.readString(statFile);
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     // fields 14 and 15 of stat (utime, stime), counted from the state field (3)
     return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+  }
+
+  /** User plus system CPU seconds so far of a process's JIT compiler threads. */
+  static double compilerCpuSeconds(long pid) throws IOException {
+    double sum = 0;
+    for (Map.Entry<String, Double> e : cpuSecondsByThread(pid).entrySet()) {
+      // "C2 CompilerThre", "C1 CompilerThre" (names are cut at 15 characters)
+      if (e.getKey().contains("Compiler")) {
+        sum += e.getValue();
+      }
+    }
+    return sum;
+  }
+
+  /**
+   * User plus system CPU seconds so far of a process's threads, by name (as the kernel keeps it,
+   * cut at 15 characters; digits that number threads of one pool are replaced by {@code N}).
+   */
+  static Map<String, Double> cpuSecondsByThread(long pid) throws IOException {
+    Map<String, Double> byName = new TreeMap<>();
+    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          String name = Files.readString(task.resolve("comm")).trim().replaceAll("[0-9]+", "N");
+          byName.merge(name, cpuSeconds(task.resolve("stat")), Double::sum);
+        } catch (IOException exited) {
+          // the thread ended meanwhile
+        }
+      }
+    }
+    return byName;
+  }
+
+  /** The {@code n} threads that used the most CPU, as {@code name 1.23 s; ...}. */
+  static String topThreads(Map<String, Double> cpuByThread, int n) {
+    StringBuilder top = new StringBuilder();
+    cpuByThread.entrySet().stream()
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .limit(n)
+        .forEach(e -> top.append(fmt("%s %.2f s; ", e.getKey(), e.getValue())));
+    return top.toString().trim();
   }
 
   /** Peak resident set size (VmHWM) in MiB. */

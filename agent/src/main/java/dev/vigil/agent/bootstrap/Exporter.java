@@ -80,6 +80,7 @@ public final class Exporter implements Runnable {
       }
       long wait = SCHEDULE_DELAY_NANOS;
       long now = System.nanoTime();
+      Telemetry.rearmWake();
       if (down) {
         wait = Math.max(0, retryAtNanos - now);
       } else if (Telemetry.spans().size() >= settings.batchSize()
@@ -103,9 +104,10 @@ public final class Exporter implements Runnable {
       return;
     }
     // Each batch is sent straight from the writer's buffer; it is copied only to be retried.
-    if (Telemetry.spans().size() > 0) {
-      spanBatch.clear();
-      Telemetry.spans().drainTo(spanBatch, settings.batchSize());
+    // A slot claimed but not yet filled counts in size() but is not drained: nothing to send yet.
+    spanBatch.clear();
+    if (Telemetry.spans().size() > 0
+        && Telemetry.spans().drainTo(spanBatch, settings.batchSize()) > 0) {
       writer.reset();
       encoder.encodeSpans(writer, spanBatch);
       spanBatch.clear();
@@ -114,9 +116,9 @@ public final class Exporter implements Runnable {
         return;
       }
     }
-    if (Telemetry.logs().size() > 0) {
-      logBatch.clear();
-      Telemetry.logs().drainTo(logBatch, settings.batchSize());
+    logBatch.clear();
+    if (Telemetry.logs().size() > 0
+        && Telemetry.logs().drainTo(logBatch, settings.batchSize()) > 0) {
       writer.reset();
       encoder.encodeLogs(writer, logBatch);
       logBatch.clear();

@@ -129,6 +129,27 @@ public final class ProtoWriter {
   /** A string written even when empty (for values inside oneofs). */
   public void stringAlways(int field, String s) {
     tag(field, LEN);
+    int len = s.length();
+    // Most strings are ASCII, whose UTF-8 length is their length: one pass, and a second only
+    // when a character proves otherwise.
+    int start = pos;
+    rawVarint(len);
+    ensure(len);
+    byte[] b = buf;
+    int p = pos;
+    for (int i = 0; i < len; i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80) {
+        pos = start;
+        utf8(s);
+        return;
+      }
+      b[p++] = (byte) c;
+    }
+    pos = p;
+  }
+
+  private void utf8(String s) {
     int n = utf8Length(s);
     rawVarint(n);
     ensure(n);

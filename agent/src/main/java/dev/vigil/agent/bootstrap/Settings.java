@@ -1,7 +1,9 @@
 package dev.vigil.agent.bootstrap;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -46,6 +48,9 @@ public final class Settings {
   private final long shutdownTimeoutMillis;
   private final Map<String, Boolean> instrumentations;
 
+  /** The switched-off instrumentations: usually none, which advice checks with one field read. */
+  private final String[] disabled;
+
   private Settings(Builder b) {
     this.agentEnabled = b.agentEnabled;
     this.serviceName = b.serviceName;
@@ -58,6 +63,13 @@ public final class Settings {
     this.batchSize = b.batchSize;
     this.shutdownTimeoutMillis = b.shutdownTimeoutMillis;
     this.instrumentations = Collections.unmodifiableMap(new LinkedHashMap<>(b.instrumentations));
+    List<String> off = new ArrayList<>();
+    for (Map.Entry<String, Boolean> e : instrumentations.entrySet()) {
+      if (!e.getValue()) {
+        off.add(e.getKey());
+      }
+    }
+    this.disabled = off.toArray(new String[0]);
   }
 
   public static Builder builder() {
@@ -230,8 +242,12 @@ public final class Settings {
   }
 
   public boolean instrumentationEnabled(String name) {
-    Boolean b = instrumentations.get(name);
-    return b == null || b;
+    for (String d : disabled) {
+      if (d.equals(name)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public Map<String, Boolean> instrumentations() {

@@ -14,6 +14,12 @@ public final class Telemetry {
   private static volatile Thread exporterThread;
   private static volatile int wakeThreshold = Settings.DEFAULT_BATCH_SIZE;
 
+  /**
+   * Whether the exporter was woken since it last looked at the queues: producers wake it once, not
+   * on every item, while it is busy.
+   */
+  private static volatile boolean woken;
+
   private Telemetry() {}
 
   /** Called once at start-up, before any span is made. */
@@ -37,19 +43,28 @@ public final class Telemetry {
 
   static void offerSpan(Span span) {
     BoundedQueue<Span> q = spans;
-    if (q.offer(span) && q.size() >= wakeThreshold) {
+    if (q.offer(span) && !woken && q.size() >= wakeThreshold) {
       wake();
     }
   }
 
   static void offerLog(LogRecordData record) {
     BoundedQueue<LogRecordData> q = logs;
-    if (q.offer(record) && q.size() >= wakeThreshold) {
+    if (q.offer(record) && !woken && q.size() >= wakeThreshold) {
       wake();
     }
   }
 
+  /**
+   * Called by the exporter before it reads the queue sizes to decide whether to wait, so that an
+   * item offered after that read wakes it.
+   */
+  static void rearmWake() {
+    woken = false;
+  }
+
   private static void wake() {
+    woken = true;
     Thread t = exporterThread;
     if (t != null) {
       LockSupport.unpark(t);

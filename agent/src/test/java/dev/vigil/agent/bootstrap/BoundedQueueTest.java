@@ -24,6 +24,52 @@ class BoundedQueueTest {
   }
 
   @Test
+  void concurrentProducersLoseNothingButWhatTheyCountAsDropped() throws Exception {
+    BoundedQueue<Integer> q = new BoundedQueue<>(1000);
+    int producers = 4;
+    int each = 50_000;
+    List<Integer> drained = new ArrayList<>();
+    Thread[] threads = new Thread[producers];
+    for (int p = 0; p < producers; p++) {
+      threads[p] =
+          new Thread(
+              () -> {
+                for (int i = 0; i < each; i++) {
+                  q.offer(i);
+                }
+              });
+      threads[p].start();
+    }
+    boolean running = true;
+    while (running) {
+      running = false;
+      for (Thread t : threads) {
+        running |= t.isAlive();
+      }
+      q.drainTo(drained, 100);
+    }
+    while (q.drainTo(drained, 100) > 0) {
+      // the rest
+    }
+    assertThat(drained).doesNotContainNull();
+    assertThat(drained.size() + q.dropped()).isEqualTo((long) producers * each);
+    assertThat(q.size()).isZero();
+  }
+
+  @Test
+  void capacityIsExactWhenNotAPowerOfTwo() {
+    BoundedQueue<Integer> q = new BoundedQueue<>(5);
+    for (int i = 0; i < 8; i++) {
+      q.offer(i);
+    }
+    assertThat(q.size()).isEqualTo(5);
+    assertThat(q.dropped()).isEqualTo(3);
+    List<Integer> out = new ArrayList<>();
+    q.drainTo(out, 10);
+    assertThat(out).containsExactly(0, 1, 2, 3, 4);
+  }
+
+  @Test
   void rejectsANonPositiveCapacityWithTheBadValue() {
     assertThatThrownBy(() -> new BoundedQueue<>(0)).hasMessage("capacity: 0 (expected: > 0)");
   }

@@ -8,56 +8,76 @@ import dev.vigil.agent.bootstrap.Tracer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Collections;
 import java.util.Locale;
-import java.util.Map;
-import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Builds JDBC CLIENT spans. Remembers prepared SQL per statement and parsed connection details per
- * connection in weak maps, so neither outlives its JDBC object. A statement executed inside another
+ * physical connection in weak maps, so neither outlives its JDBC object; a pool's proxy connection
+ * is unwrapped to the driver's, which outlives it. What a span needs from a SQL text (operation,
+ * sanitized text, span name) is worked out once per text. A statement executed inside another
  * traced statement (a pool's proxy delegating to the driver) is not traced again. Thread-safe.
  */
 public final class JdbcSupport {
   public static final String NAME = "jdbc";
 
-  private static final Map<Object, String> SQL = Collections.synchronizedMap(new WeakHashMap<>());
-  private static final Map<Connection, DbInfo> DB =
-      Collections.synchronizedMap(new WeakHashMap<>());
+  /** Most SQL texts whose parsed form is kept; later texts are parsed on every execution. */
+  static final int MAX_CACHED_SQL = 1024;
+
+  private static final StripedWeakMap<Object, SqlInfo> SQL = new StripedWeakMap<>();
+  private static final StripedWeakMap<Connection, DbInfo> DB = new StripedWeakMap<>();
+  private static final ConcurrentHashMap<String, SqlInfo> BY_TEXT = new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<String, DbInfo> BY_URL = new ConcurrentHashMap<>();
 
   private JdbcSupport() {}
 
   public static void prepared(Object statement, String sql) {
     if (statement != null && sql != null && LiveSettings.enabled(NAME)) {
-      SQL.put(statement, sql);
+      SQL.put(statement, sqlInfo(sql));
     }
   }
 
-  /** Starts and activates a span, or returns null when this call is not traced. */
-  public static Span start(Statement statement, String sql) throws SQLException {
+  /** The parsed form of a SQL text, shared by every execution of the same text. */
+  static SqlInfo sqlInfo(String sql) {
+    SqlInfo info = BY_TEXT.get(sql);
+    if (info == null) {
+      info = new SqlInfo(SqlSanitizer.operation(sql), SqlSanitizer.sanitize(sql));
+      if (BY_TEXT.size() < MAX_CACHED_SQL) {
+        SqlInfo raced = BY_TEXT.putIfAbsent(sql, info);
+        if (raced != null) {
+          info = raced;
+        }
+      }
+    }
+    return info;
+  }
+
+  /**
+   * Whether an execute call starts a span now: not when switched off, on the agent's own threads,
+   * or inside another traced JDBC call. Advice asks this before {@link #start}, so that the branch
+   * is profiled per instrumented method: the calls a pool's proxy makes to the driver always answer
+   * no, and the JIT compiles them without the span code.
+   */
+  public static boolean traced() {
     if (!LiveSettings.enabled(NAME) || Tracer.isSuppressed()) {
-      return null;
+      return false;
     }
     Span current = Tracer.current();
-    if (current != null && NAME.equals(current.origin())) {
-      return null;
-    }
-    if (sql == null) {
-      sql = SQL.get(statement);
+    return current == null || !NAME.equals(current.origin());
+  }
+
+  /** Starts and activates a span for a call that {@link #traced} admitted. */
+  public static Span start(Statement statement, String sql) throws SQLException {
+    SqlInfo q = sql != null ? sqlInfo(sql) : SQL.get(statement);
+    if (q == null) {
+      q = SqlInfo.UNKNOWN;
     }
     DbInfo db = info(statement.getConnection());
-    String operation = SqlSanitizer.operation(sql);
-    String name;
-    if (operation == null) {
-      name = db.namespace != null ? db.namespace : db.system;
-    } else {
-      name = db.namespace != null ? operation + " " + db.namespace : operation;
-    }
-    Span span = Tracer.start(name, SpanKind.CLIENT, null, NAME);
+    Span span = Tracer.start(q.spanName(db), SpanKind.CLIENT, null, NAME);
     span.setAttribute("db.system", db.system);
     span.setAttribute("db.namespace", db.namespace);
-    span.setAttribute("db.operation.name", operation);
-    span.setAttribute("db.query.text", SqlSanitizer.sanitize(sql));
+    span.setAttribute("db.operation.name", q.operation);
+    span.setAttribute("db.query.text", q.sanitized);
     span.setAttribute("server.address", db.host);
     if (db.port > 0) {
       span.setAttribute("server.port", db.port);
@@ -68,9 +88,6 @@ public final class JdbcSupport {
   }
 
   public static void end(Span span, Throwable thrown) {
-    if (span == null) {
-      return;
-    }
     Tracer.deactivate(span);
     if (thrown != null) {
       span.recordException(thrown);
@@ -83,18 +100,91 @@ public final class JdbcSupport {
     if (connection == null) {
       return DbInfo.UNKNOWN;
     }
+    // A pool hands out a new proxy per borrow: remember the driver's connection instead.
+    connection = physical(connection);
     DbInfo info = DB.get(connection);
     if (info == null) {
-      info = DbInfo.parse(connection.getMetaData().getURL());
+      String url = connection.getMetaData().getURL();
+      info = DbInfo.parse(url);
       if (info.namespace == null) {
         String catalog = connection.getCatalog();
         if (catalog != null && !catalog.isEmpty()) {
           info = new DbInfo(info.system, catalog, info.host, info.port);
         }
       }
+      info = canonical(url, info);
       DB.put(connection, info);
     }
     return info;
+  }
+
+  /** One instance per database, so that {@link SqlInfo#spanName} finds its name again. */
+  private static DbInfo canonical(String url, DbInfo info) {
+    if (url == null) {
+      return info;
+    }
+    String key = info.namespace == null ? url : url + " " + info.namespace;
+    DbInfo known = BY_URL.get(key);
+    if (known != null) {
+      return known;
+    }
+    if (BY_URL.size() >= MAX_CACHED_SQL) {
+      return info;
+    }
+    known = BY_URL.putIfAbsent(key, info);
+    return known != null ? known : info;
+  }
+
+  private static Connection physical(Connection connection) {
+    try {
+      Connection c = connection.unwrap(Connection.class);
+      return c != null ? c : connection;
+    } catch (Throwable notAWrapper) {
+      return connection;
+    }
+  }
+
+  /**
+   * What a span needs from one SQL text. Immutable but for the span name, which is kept for the
+   * last database it was asked for (a text is almost always run against one database).
+   */
+  static final class SqlInfo {
+    static final SqlInfo UNKNOWN = new SqlInfo(null, null);
+
+    final String operation;
+    final String sanitized;
+    private volatile Named named;
+
+    SqlInfo(String operation, String sanitized) {
+      this.operation = operation;
+      this.sanitized = sanitized;
+    }
+
+    /** {@code <OPERATION> <database>}, or what there is of it. */
+    String spanName(DbInfo db) {
+      Named n = named;
+      if (n != null && n.db == db) {
+        return n.name;
+      }
+      String name;
+      if (operation == null) {
+        name = db.namespace != null ? db.namespace : db.system;
+      } else {
+        name = db.namespace != null ? operation + " " + db.namespace : operation;
+      }
+      named = new Named(db, name);
+      return name;
+    }
+
+    private static final class Named {
+      final DbInfo db;
+      final String name;
+
+      Named(DbInfo db, String name) {
+        this.db = db;
+        this.name = name;
+      }
+    }
   }
 
   /** What a JDBC URL says about the database. Immutable. */

@@ -11,11 +11,13 @@ public final class PreparedStatementAdvice {
 
   @Advice.OnMethodEnter(suppress = Throwable.class)
   public static Span enter(@Advice.This Statement statement) throws SQLException {
-    return JdbcSupport.start(statement, null);
+    return JdbcSupport.traced() ? JdbcSupport.start(statement, null) : null;
   }
 
   @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
   public static void exit(@Advice.Enter Span span, @Advice.Thrown Throwable thrown) {
-    JdbcSupport.end(span, thrown);
+    if (span != null) {
+      JdbcSupport.end(span, thrown);
+    }
   }
 }

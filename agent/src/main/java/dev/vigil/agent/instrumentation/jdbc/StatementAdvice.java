@@ -12,11 +12,13 @@ public final class StatementAdvice {
   @Advice.OnMethodEnter(suppress = Throwable.class)
   public static Span enter(@Advice.This Statement statement, @Advice.Argument(0) String sql)
       throws SQLException {
-    return JdbcSupport.start(statement, sql);
+    return JdbcSupport.traced() ? JdbcSupport.start(statement, sql) : null;
   }
 
   @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
   public static void exit(@Advice.Enter Span span, @Advice.Thrown Throwable thrown) {
-    JdbcSupport.end(span, thrown);
+    if (span != null) {
+      JdbcSupport.end(span, thrown);
+    }
   }
 }
