@@ -25,8 +25,9 @@ import net.bytebuddy.pool.TypePool;
 /**
  * Applies advice with Byte Buddy's type pool and {@code Advice} only, without its {@code
  * AgentBuilder}: far fewer classes to load, and nothing that needs {@code sun.misc.Unsafe}. Classes
- * are decorated in place (no new members), so retransformation works too. Types are described from
- * class files, never loaded, while matching. Thread-safe.
+ * are decorated in place; the only new members are the state field of {@link StateField}, added on
+ * first load (and again on retransformation of a class that has it), so retransformation works too.
+ * Types are described from class files, never loaded, while matching. Thread-safe.
  */
 final class AdviceTransformer implements ClassFileTransformer {
   private final List<TypeInstrumentation> instrumentations;
@@ -87,6 +88,7 @@ final class AdviceTransformer implements ClassFileTransformer {
     }
     TypeDescription type = resolution.resolve();
     DynamicType.Builder<?> builder = null;
+    boolean attach = false;
     for (int i = 0; i < instrumentations.size(); i++) {
       TypeInstrumentation t = instrumentations.get(i);
       if (!t.typeMatcher().matches(type)) {
@@ -98,9 +100,13 @@ final class AdviceTransformer implements ClassFileTransformer {
       for (AsmVisitorWrapper w : wrappers(i, loaderLocator)) {
         builder = builder.visit(w);
       }
+      attach |= t.attachesState();
     }
     if (builder == null) {
       return null;
+    }
+    if (attach && StateField.applies(classBeingRedefined)) {
+      builder = builder.visit(StateField.INSTANCE);
     }
     if (module != null && module.isNamed()) {
       for (Module m : readable) {

@@ -10,4 +10,12 @@ public interface TypeInstrumentation {
 
   /** Adds this type's advice to {@code set} and returns it. */
   AdviceSet advice(AdviceSet set);
+
+  /**
+   * Whether matched classes get a field for the agent's per-object state ({@code
+   * dev.vigil.agent.bootstrap.AttachedState}) when they are first loaded.
+   */
+  default boolean attachesState() {
+    return false;
+  }
 }

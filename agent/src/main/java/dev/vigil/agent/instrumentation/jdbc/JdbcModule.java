@@ -61,6 +61,11 @@ public final class JdbcModule implements InstrumentationModule {
                   .and(takesArguments(0)),
               PreparedStatementAdvice.class.getName());
     }
+
+    @Override
+    public boolean attachesState() {
+      return true;
+    }
   }
 
   static final class ConnectionInstrumentation implements TypeInstrumentation {
@@ -79,6 +84,11 @@ public final class JdbcModule implements InstrumentationModule {
               .and(takesArgument(0, String.class))
               .and(returns(hasSuperType(named("java.sql.PreparedStatement")))),
           PrepareAdvice.class.getName());
+    }
+
+    @Override
+    public boolean attachesState() {
+      return true;
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.vigil.agent.instrumentation.jdbc;
 
+import dev.vigil.agent.bootstrap.AttachedState;
 import dev.vigil.agent.bootstrap.LiveSettings;
 import dev.vigil.agent.bootstrap.Span;
 import dev.vigil.agent.bootstrap.SpanKind;
@@ -13,10 +14,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Builds JDBC CLIENT spans. Remembers prepared SQL per statement and parsed connection details per
- * physical connection in weak maps, so neither outlives its JDBC object; a pool's proxy connection
- * is unwrapped to the driver's, which outlives it. What a span needs from a SQL text (operation,
- * sanitized text, span name) is worked out once per text. A statement executed inside another
- * traced statement (a pool's proxy delegating to the driver) is not traced again. Thread-safe.
+ * physical connection in a field the agent added to the driver's class ({@link AttachedState}), or,
+ * for classes loaded before the agent, in weak maps, so neither outlives its JDBC object. Reads
+ * check the attached value's type, so a class that is both never confuses the two; both values
+ * publish safely through their final fields without the plain field being volatile; a pool's proxy
+ * connection is unwrapped to the driver's, which outlives it. What a span needs from a SQL text
+ * (operation, sanitized text, span name) is worked out once per text. A statement executed inside
+ * another traced statement (a pool's proxy delegating to the driver) is not traced again.
+ * Thread-safe.
  */
 public final class JdbcSupport {
   public static final String NAME = "jdbc";
@@ -33,7 +38,11 @@ public final class JdbcSupport {
 
   public static void prepared(Object statement, String sql) {
     if (statement != null && sql != null && LiveSettings.enabled(NAME)) {
-      SQL.put(statement, sqlInfo(sql));
+      if (statement instanceof AttachedState) {
+        ((AttachedState) statement).vigil$state(sqlInfo(sql));
+      } else {
+        SQL.put(statement, sqlInfo(sql));
+      }
     }
   }
 
@@ -68,7 +77,7 @@ public final class JdbcSupport {
 
   /** Starts and activates a span for a call that {@link #traced} admitted. */
   public static Span start(Statement statement, String sql) throws SQLException {
-    SqlInfo q = sql != null ? sqlInfo(sql) : SQL.get(statement);
+    SqlInfo q = sql != null ? sqlInfo(sql) : preparedInfo(statement);
     if (q == null) {
       q = SqlInfo.UNKNOWN;
     }
@@ -87,6 +96,15 @@ public final class JdbcSupport {
     return span;
   }
 
+  /** The SQL remembered for a prepared statement, or null. */
+  private static SqlInfo preparedInfo(Statement statement) {
+    if (statement instanceof AttachedState) {
+      Object state = ((AttachedState) statement).vigil$state();
+      return state instanceof SqlInfo ? (SqlInfo) state : null;
+    }
+    return SQL.get(statement);
+  }
+
   public static void end(Span span, Throwable thrown) {
     Tracer.deactivate(span);
     if (thrown != null) {
@@ -102,7 +120,15 @@ public final class JdbcSupport {
     }
     // A pool hands out a new proxy per borrow: remember the driver's connection instead.
     connection = physical(connection);
-    DbInfo info = DB.get(connection);
+    AttachedState attached =
+        connection instanceof AttachedState ? (AttachedState) connection : null;
+    DbInfo info;
+    if (attached != null) {
+      Object state = attached.vigil$state();
+      info = state instanceof DbInfo ? (DbInfo) state : null;
+    } else {
+      info = DB.get(connection);
+    }
     if (info == null) {
       String url = connection.getMetaData().getURL();
       info = DbInfo.parse(url);
@@ -113,7 +139,11 @@ public final class JdbcSupport {
         }
       }
       info = canonical(url, info);
-      DB.put(connection, info);
+      if (attached != null) {
+        attached.vigil$state(info);
+      } else {
+        DB.put(connection, info);
+      }
     }
     return info;
   }
