@@ -250,8 +250,7 @@ final class ConfigStore {
       AuditStep<Release> audit) {
     return jdbi.inTransaction(
         h -> {
-          ensureApp(h, app);
-          AppState state = state(h, app, true);
+          AppState state = createdAndLocked(h, app);
           if (state.gray() != null) {
             throw new ApiException(
                 409,
@@ -525,24 +524,41 @@ final class ConfigStore {
         .execute();
   }
 
+  /**
+   * The app's state, its row locked, created first if missing: one round trip when the app exists,
+   * as it does for every publish but an app's first.
+   */
+  private static AppState createdAndLocked(Handle h, AppKey app) {
+    Optional<AppState> state = lockedState(h, app);
+    if (state.isPresent()) {
+      return state.get();
+    }
+    ensureApp(h, app);
+    return state(h, app, true);
+  }
+
   private static AppState state(Handle h, AppKey app, boolean lock) {
+    if (lock) {
+      return lockedState(h, app).orElseThrow(() -> new ApiException(404, "no config for " + app));
+    }
+    return appState(h, app, "").orElse(AppState.EMPTY);
+  }
+
+  private static Optional<AppState> lockedState(Handle h, AppKey app) {
+    return appState(h, app, " FOR UPDATE");
+  }
+
+  private static Optional<AppState> appState(Handle h, AppKey app, String lock) {
     return h.createQuery(
             "SELECT change_index, current_release, gray_release FROM vigil_config.app WHERE env ="
                 + " :env AND app = :app"
-                + (lock ? " FOR UPDATE" : ""))
+                + lock)
         .bind("env", app.env())
         .bind("app", app.app())
         .map(
             (rs, ctx) ->
                 new AppState(rs.getLong(1), (Integer) rs.getObject(2), (Integer) rs.getObject(3)))
-        .findOne()
-        .orElseGet(
-            () -> {
-              if (lock) {
-                throw new ApiException(404, "no config for " + app);
-              }
-              return AppState.EMPTY;
-            });
+        .findOne();
   }
 
   /**

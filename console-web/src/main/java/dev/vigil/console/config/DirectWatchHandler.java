@@ -54,6 +54,9 @@ final class DirectWatchHandler extends HandlerWrapper {
   private static final HttpField JSON =
       new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, "application/json");
 
+  /** Answers written before their requests are completed, bounding how long a request waits. */
+  private static final int MAX_UNCOMPLETED = 4096;
+
   private final ConfigApi api;
   private final BooleanSupplier ready;
   private final List<HttpField> headers;
@@ -63,6 +66,7 @@ final class DirectWatchHandler extends HandlerWrapper {
   private final Queue<Watch> due = new ConcurrentLinkedQueue<>();
   private final AtomicInteger drainers = new AtomicInteger();
   private final int maxDrainers;
+  private volatile HttpField lastIndex = new PreEncodedHttpField(ConfigApi.INDEX_HEADER, "0");
 
   /**
    * @param answerThreads most of {@code api}'s render threads answering at once
@@ -129,14 +133,37 @@ final class DirectWatchHandler extends HandlerWrapper {
     }
   }
 
+  /**
+   * Answers queued queries in two passes: first every answer is written (the client has it once its
+   * bytes are flushed), then the requests are completed. Completing a request lets Jetty read the
+   * client's re-issued query, so completing as we go would have the re-issued queries compete for
+   * the cores with the answers still queued.
+   */
   private void drain() {
+    List<AsyncContext> written = new ArrayList<>();
     do {
       for (Watch watch = due.poll(); watch != null; watch = due.poll()) {
+        written.add(watch.async);
         answer(watch);
+        if (written.size() >= MAX_UNCOMPLETED) {
+          completeAll(written);
+        }
       }
+      completeAll(written);
       drainers.decrementAndGet();
       // A query queued after the last poll but before the decrement saw no free drainer.
     } while (!due.isEmpty() && claimDrainer());
+  }
+
+  private static void completeAll(List<AsyncContext> written) {
+    for (AsyncContext async : written) {
+      try {
+        async.complete();
+      } catch (RuntimeException e) {
+        log.debug("Could not complete a blocking config query: {}", e.toString());
+      }
+    }
+    written.clear();
   }
 
   private boolean claimDrainer() {
@@ -150,7 +177,6 @@ final class DirectWatchHandler extends HandlerWrapper {
 
   private void answer(Watch watch) {
     Request request = watch.request;
-    AsyncContext async = watch.async;
     Response response = request.getResponse();
     try {
       ConfigApi.View view;
@@ -168,8 +194,6 @@ final class DirectWatchHandler extends HandlerWrapper {
       answered.accept((System.currentTimeMillis() - request.getTimeStamp()) / 1000.0);
     } catch (IOException | RuntimeException e) {
       log.debug("Could not answer a blocking config query: {}", e.toString());
-    } finally {
-      async.complete();
     }
   }
 
@@ -181,11 +205,21 @@ final class DirectWatchHandler extends HandlerWrapper {
       fields.put(field);
     }
     if (index != null) {
-      fields.put(ConfigApi.INDEX_HEADER, index);
+      fields.put(indexField(index));
     }
     fields.put(JSON);
     response.setContentLength(body.length);
     response.getOutputStream().write(body);
+  }
+
+  /** The {@value ConfigApi#INDEX_HEADER} field, encoded once per change for the whole fan-out. */
+  private HttpField indexField(String index) {
+    HttpField field = lastIndex;
+    if (!field.getValue().equals(index)) {
+      field = new PreEncodedHttpField(ConfigApi.INDEX_HEADER, index);
+      lastIndex = field;
+    }
+    return field;
   }
 
   /** The blocking query {@code request} is, or null when Javalin's route should answer it. */
