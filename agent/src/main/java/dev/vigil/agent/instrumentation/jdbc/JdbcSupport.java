@@ -29,8 +29,8 @@ public final class JdbcSupport {
   /** Most SQL texts whose parsed form is kept; later texts are parsed on every execution. */
   static final int MAX_CACHED_SQL = 1024;
 
-  private static final StripedWeakMap<Object, SqlInfo> SQL = new StripedWeakMap<>();
-  private static final StripedWeakMap<Connection, DbInfo> DB = new StripedWeakMap<>();
+  private static final ObjectState<SqlInfo> SQL = new ObjectState<>(SqlInfo.class);
+  private static final ObjectState<DbInfo> DB = new ObjectState<>(DbInfo.class);
   private static final ConcurrentHashMap<String, SqlInfo> BY_TEXT = new ConcurrentHashMap<>();
   private static final ConcurrentHashMap<String, DbInfo> BY_URL = new ConcurrentHashMap<>();
 
@@ -38,11 +38,7 @@ public final class JdbcSupport {
 
   public static void prepared(Object statement, String sql) {
     if (statement != null && sql != null && LiveSettings.enabled(NAME)) {
-      if (statement instanceof AttachedState) {
-        ((AttachedState) statement).vigil$state(sqlInfo(sql));
-      } else {
-        SQL.put(statement, sqlInfo(sql));
-      }
+      SQL.put(statement, sqlInfo(sql));
     }
   }
 
@@ -77,7 +73,7 @@ public final class JdbcSupport {
 
   /** Starts and activates a span for a call that {@link #traced} admitted. */
   public static Span start(Statement statement, String sql) throws SQLException {
-    SqlInfo q = sql != null ? sqlInfo(sql) : preparedInfo(statement);
+    SqlInfo q = sql != null ? sqlInfo(sql) : SQL.get(statement);
     if (q == null) {
       q = SqlInfo.UNKNOWN;
     }
@@ -96,15 +92,6 @@ public final class JdbcSupport {
     return span;
   }
 
-  /** The SQL remembered for a prepared statement, or null. */
-  private static SqlInfo preparedInfo(Statement statement) {
-    if (statement instanceof AttachedState) {
-      Object state = ((AttachedState) statement).vigil$state();
-      return state instanceof SqlInfo ? (SqlInfo) state : null;
-    }
-    return SQL.get(statement);
-  }
-
   public static void end(Span span, Throwable thrown) {
     Tracer.deactivate(span);
     if (thrown != null) {
@@ -120,15 +107,7 @@ public final class JdbcSupport {
     }
     // A pool hands out a new proxy per borrow: remember the driver's connection instead.
     connection = physical(connection);
-    AttachedState attached =
-        connection instanceof AttachedState ? (AttachedState) connection : null;
-    DbInfo info;
-    if (attached != null) {
-      Object state = attached.vigil$state();
-      info = state instanceof DbInfo ? (DbInfo) state : null;
-    } else {
-      info = DB.get(connection);
-    }
+    DbInfo info = DB.get(connection);
     if (info == null) {
       String url = connection.getMetaData().getURL();
       info = DbInfo.parse(url);
@@ -139,11 +118,7 @@ public final class JdbcSupport {
         }
       }
       info = canonical(url, info);
-      if (attached != null) {
-        attached.vigil$state(info);
-      } else {
-        DB.put(connection, info);
-      }
+      DB.put(connection, info);
     }
     return info;
   }
